@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs (where missing) and starts a local PostgreSQL from Debian's packages, and creates the
+# role and database the test suite uses. Prints the DATABASE_URL to use. Needs root.
+set -euo pipefail
+
+if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+fi
+version=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
+if ! pg_lsclusters -h | grep -q "^$version main"; then
+    pg_createcluster "$version" main >/dev/null
+fi
+pg_ctlcluster "$version" main start 2>/dev/null || true
+for _ in $(seq 1 30); do
+    pg_isready -q -h 127.0.0.1 && break
+    sleep 1
+done
+
+# CREATEDB: the test runner creates and drops its own test database.
+su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='netvaerk'\"" | grep -q 1 \
+    || su postgres -c "psql -qc \"CREATE ROLE netvaerk LOGIN CREATEDB PASSWORD 'netvaerk'\""
+su postgres -c "psql -qtAc \"SELECT 1 FROM pg_database WHERE datname='netvaerk'\"" | grep -q 1 \
+    || su postgres -c "createdb -O netvaerk netvaerk"
+echo "postgres://netvaerk:netvaerk@127.0.0.1:5432/netvaerk"
