@@ -1,0 +1,279 @@
+"""The admin site, in Danish, for central staff.
+
+Status is never edited here: transitions go through `networks.services` on the pages and the API.
+Decisions and status changes are a permanent record, so the admin can show them but never add,
+change or delete them. Closed and submitted networks are read-only, as everywhere else.
+"""
+
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from networks import rules
+from networks.models import (
+    EDITABLE_STATUSES,
+    Decision,
+    Meeting,
+    MeetingStatus,
+    Network,
+    NetworkType,
+    Participant,
+    StatusChange,
+)
+
+
+def findings_html(findings):
+    if not findings:
+        return _("Ingen bemærkninger")
+    labels = {rules.Level.BLOCKS: _("Blokerer"), rules.Level.WARNS: _("Advarsel")}
+    return format_html(
+        "<ul style='margin:0;padding-left:1.2em'>{}</ul>",
+        format_html_join(
+            "",
+            "<li><strong>{}:</strong> {}</li>",
+            ((labels[f.level], f.message) for f in findings),
+        ),
+    )
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class DecisionInline(ReadOnlyInline):
+    model = Decision
+    fields = ("round", "outcome", "comment", "decided_by", "decided_at", "meeting_date")
+    readonly_fields = fields
+
+
+class StatusChangeInline(ReadOnlyInline):
+    model = StatusChange
+    fields = ("changed_at", "from_status", "to_status", "changed_by", "comment")
+    readonly_fields = fields
+
+
+class NetworkContentInline(admin.TabularInline):
+    """Participants and meetings may change only while the network itself is editable."""
+
+    extra = 0
+
+    def _editable(self, obj):
+        return obj is None or obj.status in EDITABLE_STATUSES
+
+    def has_add_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_delete_permission(request, obj)
+
+
+class ParticipantInline(NetworkContentInline):
+    model = Participant
+    fields = ("name", "email", "organisation", "actor_category", "role", "joined_on", "left_on")
+
+
+class MeetingPlanFormSet(BaseInlineFormSet):
+    """Several meetings added in one save are counted together against the type's maximum."""
+
+    def clean(self):
+        super().clean()
+        if self.instance.pk is None:
+            return
+        counted = sum(
+            1
+            for form in self.forms
+            # Unchanged extra forms have no cleaned data; deleted and cancelled meetings don't count.
+            if form.cleaned_data
+            and not self._should_delete_form(form)
+            and form.cleaned_data.get("status") != MeetingStatus.CANCELLED
+        )
+        message = rules.meeting_plan_error(self.instance.type, counted)
+        if message:
+            raise ValidationError(message)
+
+
+class MeetingInline(NetworkContentInline):
+    model = Meeting
+    formset = MeetingPlanFormSet
+    fields = ("title", "starts_at", "ends_at", "location", "status")
+
+
+@admin.register(NetworkType)
+class NetworkTypeAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "code",
+        "requires_approval",
+        "typical_duration_days",
+        "sprint_max_days",
+        "min_meetings",
+        "max_meetings",
+        "min_core_participants",
+    )
+    readonly_fields = ("code",)
+    fieldsets = (
+        (None, {"fields": ("code", "name", "description")}),
+        (
+            _("Regler"),
+            {
+                "fields": (
+                    "requires_approval",
+                    "typical_duration_days",
+                    "duration_tolerance_days",
+                    "sprint_max_days",
+                    "min_meetings",
+                    "max_meetings",
+                    "plan_months",
+                    "min_core_participants",
+                    "min_actor_categories",
+                )
+            },
+        ),
+    )
+
+    def has_add_permission(self, request):
+        # The three types are the municipality's model; their parameters change, their set does not.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Network)
+class NetworkAdmin(admin.ModelAdmin):
+    list_display = ("title", "type", "status", "leader", "planned_start", "findings_summary")
+    list_filter = ("type", "status")
+    search_fields = ("title", "theme", "leader__username", "leader__first_name", "leader__last_name")
+    list_select_related = ("type", "leader")
+    readonly_fields = (
+        "status",
+        "findings",
+        "submission_round",
+        "started_at",
+        "concluded_at",
+        "created_at",
+        "updated_at",
+    )
+    autocomplete_fields = ("leader",)
+    fieldsets = (
+        (None, {"fields": ("title", "theme", "purpose", "type", "leader", "status", "findings")}),
+        (_("Mandat"), {"fields": ("mandate", "mandate_clarified", "strategy_reference", "tracks")}),
+        (_("Plan"), {"fields": ("planned_start", "planned_end", "sprint_start", "sprint_end")}),
+        (_("Resultat"), {"fields": ("outcome_summary",)}),
+        (
+            _("Forløb"),
+            {"fields": ("submission_round", "started_at", "concluded_at", "created_at", "updated_at")},
+        ),
+    )
+    inlines = (ParticipantInline, MeetingInline, DecisionInline, StatusChangeInline)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("participants", "meetings")
+
+    def has_add_permission(self, request):
+        # Leaders register networks themselves, and become their leader; staff only maintain them.
+        return False
+
+    @admin.display(description=_("Bemærkninger"))
+    def findings(self, obj):
+        if obj.pk is None:
+            return "–"
+        return findings_html(rules.findings(obj))
+
+    @admin.display(description=_("Bemærkninger"))
+    def findings_summary(self, obj):
+        found = rules.findings(obj)
+        blocks = sum(1 for f in found if f.blocks)
+        return _("%(blocks)d blokerer, %(warns)d advarsler") % {
+            "blocks": blocks,
+            "warns": len(found) - blocks,
+        }
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.status not in EDITABLE_STATUSES:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # Decisions protect a network that has been before Direktørforum; only drafts go away.
+        if obj is not None and (obj.submission_round or obj.status not in ("draft", "cancelled")):
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+@admin.register(Participant)
+class ParticipantAdmin(admin.ModelAdmin):
+    list_display = ("name", "email", "organisation", "actor_category", "role", "network", "left_on")
+    list_filter = ("actor_category", "role", "network__type")
+    search_fields = ("name", "email", "organisation", "network__title")
+    list_select_related = ("network",)
+    autocomplete_fields = ("network",)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.network.status not in EDITABLE_STATUSES:
+            return False
+        return super().has_change_permission(request, obj)
+
+    has_delete_permission = has_change_permission
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ("title", "network", "starts_at", "status", "location")
+    list_filter = ("status", "network__type")
+    search_fields = ("title", "network__title", "location")
+    list_select_related = ("network",)
+    autocomplete_fields = ("network",)
+    filter_horizontal = ("attendees",)
+    date_hierarchy = "starts_at"
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.network.status not in EDITABLE_STATUSES:
+            return False
+        return super().has_change_permission(request, obj)
+
+    has_delete_permission = has_change_permission
+
+
+class PermanentRecordAdmin(admin.ModelAdmin):
+    """Shown in the admin, never added, changed or deleted there."""
+
+    list_select_related = ("network",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Decision)
+class DecisionAdmin(PermanentRecordAdmin):
+    list_display = ("network", "round", "outcome", "decided_by", "decided_at", "meeting_date")
+    list_filter = ("outcome",)
+    search_fields = ("network__title", "comment")
+    list_select_related = ("network", "decided_by")
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(PermanentRecordAdmin):
+    list_display = ("network", "from_status", "to_status", "changed_by", "changed_at")
+    list_filter = ("to_status",)
+    search_fields = ("network__title", "comment")
+    list_select_related = ("network", "changed_by")

@@ -1,0 +1,472 @@
+"""The domain model: network types, networks, participants, meetings, decisions and status changes.
+
+Validation that needs a type's parameters (sprint length, the meeting plan) is asked of
+`networks.rules` from `clean()`, so forms, the admin and the API refuse the same invalid data.
+Invariants the database can guard on its own are constraints.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+def _choices_constraint(field: str, choices: type[models.TextChoices], name: str):
+    return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
+
+
+class NetworkTypeCode(models.TextChoices):
+    INNOVATION = "innovation", _("Innovationsnetværk")
+    WELFARE = "welfare", _("Velfærdsnetværk")
+    LEARNING = "learning", _("Læringsnetværk")
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Kladde")
+    SUBMITTED = "submitted", _("Indstillet til Direktørforum")
+    APPROVED = "approved", _("Godkendt")
+    REJECTED = "rejected", _("Afvist")
+    ACTIVE = "active", _("Aktiv")
+    CONCLUDED = "concluded", _("Afsluttet")
+    CANCELLED = "cancelled", _("Annulleret")
+
+
+# States in which the network's content may still change, and those that can be cancelled.
+EDITABLE_STATUSES = (Status.DRAFT, Status.APPROVED, Status.ACTIVE)
+OPEN_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.APPROVED, Status.ACTIVE)
+
+
+class WelfareTrack(models.TextChoices):
+    RELATIONAL_COORDINATION = "relational_coordination", _("Relationel koordinering")
+    CITIZEN_PARTICIPATION = "citizen_participation", _("Borgerdeltagelse")
+    INNOVATION = "innovation", _("Innovation")
+
+
+class ActorCategory(models.TextChoices):
+    EMPLOYEE = "employee", _("Medarbejder")
+    CITIZEN = "citizen", _("Borger")
+    VOLUNTEER = "volunteer", _("Frivillig")
+    BUSINESS = "business", _("Virksomhed")
+    KNOWLEDGE_INSTITUTION = "knowledge_institution", _("Vidensinstitution")
+    INTEREST_ORGANISATION = "interest_organisation", _("Interesseorganisation")
+    POLITICIAN = "politician", _("Politiker")
+    MANAGEMENT = "management", _("Ledelsesforum")
+    EXPERT = "expert", _("Ekspert")
+    OTHER = "other", _("Andet")
+
+
+class ParticipantRole(models.TextChoices):
+    CORE = "core", _("Kernedeltager")
+    PERIPHERAL = "peripheral", _("Perifer deltager")
+
+
+class MeetingStatus(models.TextChoices):
+    PLANNED = "planned", _("Planlagt")
+    HELD = "held", _("Afholdt")
+    CANCELLED = "cancelled", _("Aflyst")
+
+
+class DecisionOutcome(models.TextChoices):
+    APPROVED = "approved", _("Godkendt")
+    REJECTED = "rejected", _("Afvist")
+    CHANGES_REQUESTED = "changes_requested", _("Ændringer ønsket")
+
+
+class NetworkType(models.Model):
+    """One of the three network types and the parameters its rules are computed from."""
+
+    code = models.CharField(_("kode"), max_length=20, unique=True, choices=NetworkTypeCode.choices)
+    name = models.CharField(_("navn"), max_length=100)
+    description = models.TextField(_("beskrivelse"), blank=True)
+    requires_approval = models.BooleanField(
+        _("kræver Direktørforums godkendelse"),
+        default=False,
+        help_text=_("Netværket kan først starte, når Direktørforum har godkendt det."),
+    )
+    typical_duration_days = models.PositiveIntegerField(
+        _("typisk varighed (dage)"),
+        help_text=_("Den varighed, typen er tænkt til, fra start til afslutning."),
+    )
+    duration_tolerance_days = models.PositiveIntegerField(
+        _("tolerance for varighed (dage)"),
+        default=0,
+        help_text=_(
+            "Hvor mange dage planen må afvige fra den typiske varighed, før der advares. "
+            "0 betyder, at der ikke advares om varigheden."
+        ),
+    )
+    sprint_max_days = models.PositiveIntegerField(
+        _("længste sprint (dage)"),
+        null=True,
+        blank=True,
+        help_text=_("Sprintvinduets største længde i kalenderdage, første og sidste dag medregnet."),
+    )
+    min_meetings = models.PositiveIntegerField(
+        _("mindst antal netværksmøder"),
+        null=True,
+        blank=True,
+        help_text=_("Netværket kan ikke starte med færre planlagte møder (aflyste tæller ikke)."),
+    )
+    max_meetings = models.PositiveIntegerField(
+        _("højst antal netværksmøder"),
+        null=True,
+        blank=True,
+        help_text=_("Et møde ud over dette antal afvises (aflyste tæller ikke)."),
+    )
+    plan_months = models.PositiveIntegerField(
+        _("planens længde (måneder)"),
+        null=True,
+        blank=True,
+        help_text=_("Hvor mange måneder mødeplanen omtrent skal strække sig over."),
+    )
+    min_core_participants = models.PositiveIntegerField(
+        _("mindst antal kernedeltagere"),
+        default=1,
+        help_text=_("Netværket kan ikke starte med færre kernedeltagere."),
+    )
+    min_actor_categories = models.PositiveIntegerField(
+        _("forventet antal aktørtyper"),
+        default=0,
+        help_text=_(
+            "Hvor mange forskellige aktørtyper netværket forventes at inddrage. "
+            "Færre giver en advarsel; 0 slår advarslen fra."
+        ),
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("netværkstype")
+        verbose_name_plural = _("netværkstyper")
+        constraints = [
+            _choices_constraint("code", NetworkTypeCode, "networktype_code_valid"),
+            models.CheckConstraint(
+                condition=Q(min_meetings__isnull=True)
+                | Q(max_meetings__isnull=True)
+                | Q(min_meetings__lte=models.F("max_meetings")),
+                name="networktype_min_meetings_lte_max",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("admin:networks_networktype_change", args=[self.pk])
+
+
+class NetworkQuerySet(models.QuerySet):
+    def with_related(self):
+        """What the pages, the admin and the rules read for each network, in a fixed number of queries."""
+        return self.select_related("type", "leader").prefetch_related("participants", "meetings")
+
+
+class Network(models.Model):
+    title = models.CharField(_("titel"), max_length=200)
+    theme = models.CharField(_("tema"), max_length=200, help_text=_("Det tema, netværket arbejder med."))
+    purpose = models.TextField(_("formål"), blank=True, help_text=_("Hvad netværket skal opnå, og for hvem."))
+    type = models.ForeignKey(
+        NetworkType,
+        on_delete=models.PROTECT,
+        related_name="networks",
+        verbose_name=_("netværkstype"),
+    )
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="led_networks",
+        verbose_name=_("netværksleder"),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    mandate = models.TextField(
+        _("mandat"),
+        blank=True,
+        help_text=_("Hvad netværket har mandat til at beslutte og ændre, og hvem der har givet det."),
+    )
+    mandate_clarified = models.BooleanField(
+        _("mandat afklaret"),
+        default=False,
+        help_text=_("Sæt hak, når mandatet er afklaret med den, der har givet det."),
+    )
+    strategy_reference = models.TextField(
+        _("politisk vision eller strategi"),
+        blank=True,
+        help_text=_("Den politiske vision eller strategi, innovationsnetværket bygger på."),
+    )
+    tracks = models.JSONField(
+        _("spor"),
+        default=list,
+        blank=True,
+        help_text=_("Velfærdsnetværkets spor: relationel koordinering, borgerdeltagelse og innovation."),
+    )
+    planned_start = models.DateField(_("planlagt start"), null=True, blank=True)
+    planned_end = models.DateField(_("planlagt afslutning"), null=True, blank=True)
+    sprint_start = models.DateField(_("sprintens første dag"), null=True, blank=True)
+    sprint_end = models.DateField(_("sprintens sidste dag"), null=True, blank=True)
+    outcome_summary = models.TextField(
+        _("resultat"),
+        blank=True,
+        help_text=_("Hvad netværket kom frem til. Skal udfyldes, før netværket kan afsluttes."),
+    )
+    submission_round = models.PositiveIntegerField(
+        _("indstillingsrunde"),
+        default=0,
+        editable=False,
+        help_text=_("Hvor mange gange netværket er indstillet til Direktørforum."),
+    )
+    started_at = models.DateTimeField(_("startet"), null=True, blank=True, editable=False)
+    concluded_at = models.DateTimeField(_("afsluttet"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("ændret"), auto_now=True)
+
+    objects = NetworkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("netværk")
+        verbose_name_plural = _("netværk")
+        constraints = [
+            _choices_constraint("status", Status, "network_status_valid"),
+            models.CheckConstraint(
+                condition=Q(planned_start__isnull=True)
+                | Q(planned_end__isnull=True)
+                | Q(planned_end__gt=models.F("planned_start")),
+                name="network_planned_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(sprint_start__isnull=True)
+                | Q(sprint_end__isnull=True)
+                | Q(sprint_end__gt=models.F("sprint_start")),
+                name="network_sprint_end_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["leader", "status"], name="network_leader_status_idx")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("networks:detail", args=[self.pk])
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+    def clean(self):
+        from networks import rules
+
+        errors = rules.network_field_errors(self)
+        if errors:
+            raise ValidationError(errors)
+
+
+class ParticipantQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(left_on__isnull=True)
+
+
+class Participant(models.Model):
+    network = models.ForeignKey(
+        Network, on_delete=models.CASCADE, related_name="participants", verbose_name=_("netværk")
+    )
+    name = models.CharField(_("navn"), max_length=200)
+    email = models.EmailField(_("e-mail"), blank=True, help_text=_("Kan udelades for deltagere uden e-mail."))
+    organisation = models.CharField(
+        _("organisation"),
+        max_length=200,
+        blank=True,
+        help_text=_("Afdeling, forening, virksomhed eller institution."),
+    )
+    actor_category = models.CharField(
+        _("aktørtype"), max_length=30, choices=ActorCategory.choices, default=ActorCategory.EMPLOYEE
+    )
+    role = models.CharField(
+        _("rolle"),
+        max_length=20,
+        choices=ParticipantRole.choices,
+        default=ParticipantRole.CORE,
+        help_text=_("Kernedeltagere bærer netværket; perifere deltagere inddrages undervejs."),
+    )
+    joined_on = models.DateField(_("med fra"), null=True, blank=True)
+    left_on = models.DateField(_("udtrådt"), null=True, blank=True)
+    commitment = models.TextField(
+        _("forpligtelse"),
+        blank=True,
+        help_text=_("Hvad deltageren forpligter sig til at bruge i sit eget arbejde."),
+    )
+
+    objects = ParticipantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["role", "name", "pk"]
+        verbose_name = _("deltager")
+        verbose_name_plural = _("deltagere")
+        constraints = [
+            _choices_constraint("actor_category", ActorCategory, "participant_actor_category_valid"),
+            _choices_constraint("role", ParticipantRole, "participant_role_valid"),
+            models.CheckConstraint(
+                condition=Q(joined_on__isnull=True)
+                | Q(left_on__isnull=True)
+                | Q(left_on__gte=models.F("joined_on")),
+                name="participant_left_after_joined",
+            ),
+            models.UniqueConstraint(
+                "network",
+                Lower("email"),
+                condition=~Q(email=""),
+                name="participant_unique_email_per_network",
+                violation_error_message=_("Der er allerede en deltager med denne e-mail i netværket."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return self.network.get_absolute_url()
+
+    @property
+    def is_current(self) -> bool:
+        return self.left_on is None
+
+    def clean(self):
+        self.email = (self.email or "").strip().lower()
+        if self.joined_on and self.left_on and self.left_on < self.joined_on:
+            raise ValidationError(
+                {"left_on": _("Udtrædelsesdatoen kan ikke ligge før den dato, deltageren kom med.")}
+            )
+
+
+class Meeting(models.Model):
+    network = models.ForeignKey(
+        Network, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("netværk")
+    )
+    title = models.CharField(_("titel"), max_length=200)
+    starts_at = models.DateTimeField(_("starter"))
+    ends_at = models.DateTimeField(_("slutter"), null=True, blank=True)
+    location = models.CharField(_("sted"), max_length=200, blank=True)
+    agenda = models.TextField(_("dagsorden"), blank=True)
+    minutes = models.TextField(_("referat"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
+    )
+    attendees = models.ManyToManyField(
+        Participant, blank=True, related_name="meetings_attended", verbose_name=_("fremmødte")
+    )
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        verbose_name = _("møde")
+        verbose_name_plural = _("møder")
+        constraints = [
+            _choices_constraint("status", MeetingStatus, "meeting_status_valid"),
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=models.F("starts_at")),
+                name="meeting_ends_after_start",
+                violation_error_message=_("Mødet skal slutte efter, det er startet."),
+            ),
+        ]
+        indexes = [models.Index(fields=["network", "starts_at"], name="meeting_network_starts_idx")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return self.network.get_absolute_url()
+
+    def clean(self):
+        from networks import rules
+
+        errors = rules.meeting_field_errors(self)
+        if errors:
+            raise ValidationError(errors)
+
+
+class Decision(models.Model):
+    """Direktørforum's ruling on one submission round. Recorded once and never changed."""
+
+    network = models.ForeignKey(
+        Network, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("netværk")
+    )
+    round = models.PositiveIntegerField(_("indstillingsrunde"))
+    outcome = models.CharField(_("afgørelse"), max_length=20, choices=DecisionOutcome.choices)
+    comment = models.TextField(_("begrundelse"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="decisions",
+        verbose_name=_("truffet af"),
+    )
+    decided_at = models.DateTimeField(_("truffet"), auto_now_add=True)
+    meeting_date = models.DateField(
+        _("Direktørforums mødedato"),
+        null=True,
+        blank=True,
+        help_text=_("Datoen for det møde i Direktørforum, hvor sagen blev afgjort."),
+    )
+
+    class Meta:
+        ordering = ["decided_at", "pk"]
+        verbose_name = _("afgørelse")
+        verbose_name_plural = _("afgørelser")
+        constraints = [
+            _choices_constraint("outcome", DecisionOutcome, "decision_outcome_valid"),
+            # The guarantee behind "exactly one decision lands" even if two requests race.
+            models.UniqueConstraint(fields=["network", "round"], name="decision_one_per_round"),
+            models.CheckConstraint(
+                condition=Q(outcome=DecisionOutcome.APPROVED) | ~Q(comment=""),
+                name="decision_comment_unless_approved",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.network}: {self.get_outcome_display()}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValidationError(_("En afgørelse kan ikke ændres, når den er truffet."))
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return self.network.get_absolute_url()
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("En afgørelse kan ikke slettes."))
+
+
+class StatusChange(models.Model):
+    """One step in a network's lifecycle: who moved it, when, from where to where, and why."""
+
+    network = models.ForeignKey(
+        Network, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("netværk")
+    )
+    from_status = models.CharField(_("fra"), max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("til"), max_length=20, choices=Status.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="status_changes",
+        verbose_name=_("ændret af"),
+    )
+    changed_at = models.DateTimeField(_("tidspunkt"), auto_now_add=True)
+    comment = models.TextField(_("kommentar"), blank=True)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+        verbose_name = _("statusændring")
+        verbose_name_plural = _("statusændringer")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(from_status="") | Q(from_status__in=Status.values),
+                name="statuschange_from_status_valid",
+            ),
+            _choices_constraint("to_status", Status, "statuschange_to_status_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.network}: {self.from_status or '–'} → {self.to_status}"
+
+    def get_absolute_url(self):
+        return self.network.get_absolute_url()

@@ -1,0 +1,433 @@
+"""State changes. Every write to a network, its participants, meetings and decisions goes through here.
+
+Each service runs in one transaction, re-reads the network row with `select_for_update()` so two
+people acting at once are serialised, checks the actor's role and the network's state, asks
+`networks.rules`, saves, and records the change. A refusal is a `DomainError` (a `RoleRefused`
+when the actor's role may not), carrying the blocking findings: pages turn it into a message,
+the API into 409 (403 for a role).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from networks import roles, rules
+from networks.models import (
+    EDITABLE_STATUSES,
+    OPEN_STATUSES,
+    Decision,
+    DecisionOutcome,
+    Meeting,
+    Network,
+    NetworkType,
+    Participant,
+    Status,
+    StatusChange,
+)
+
+
+class DomainError(Exception):
+    """A refused change: a Danish message, a stable code and the findings that blocked it."""
+
+    def __init__(self, message: str, *, code: str, findings: Sequence[rules.Finding] = ()):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.findings = list(findings)
+
+
+class RoleRefused(DomainError):
+    """The actor's role does not allow the change (403, where a state or rule refusal is 409)."""
+
+
+# --- Helpers ----------------------------------------------------------------------------------
+
+
+def _locked(network: Network) -> Network:
+    return Network.objects.select_for_update().select_related("type", "leader").get(pk=network.pk)
+
+
+def _require_leader(network: Network, by) -> None:
+    if network.leader_id != by.pk:
+        raise RoleRefused(_("Kun netværkets leder kan gøre dette."), code="not_leader")
+
+
+def _require_editable(network: Network) -> None:
+    if network.status in EDITABLE_STATUSES:
+        return
+    if network.status == Status.SUBMITTED:
+        message = _(
+            "Netværket er indstillet til Direktørforum og kan ikke ændres, før der er truffet en afgørelse."
+        )
+    else:
+        message = _("Netværket er %(status)s og kan ikke længere ændres.") % {
+            "status": network.get_status_display().lower()
+        }
+    raise DomainError(message, code="read_only")
+
+
+def _refuse_if_blocked(network: Network, action: rules.Action, message: str) -> None:
+    blockers = rules.blocking(network, action)
+    if blockers:
+        raise DomainError(message, code="blocked", findings=blockers)
+
+
+def _move(network: Network, *, to: str, by, comment: str = "", fields: Iterable[str] = ()) -> Network:
+    from_status = network.status
+    network.status = to
+    network.save(update_fields=["status", "updated_at", *fields])
+    StatusChange.objects.create(
+        network=network, from_status=from_status, to_status=to, changed_by=by, comment=comment
+    )
+    return network
+
+
+def _assign(instance, fields: dict, allowed: Iterable[str]) -> list[str]:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"Unknown or read-only fields: {', '.join(sorted(unknown))}")
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    return list(fields)
+
+
+NETWORK_FIELDS = (
+    "title",
+    "theme",
+    "purpose",
+    "mandate",
+    "mandate_clarified",
+    "strategy_reference",
+    "tracks",
+    "planned_start",
+    "planned_end",
+    "sprint_start",
+    "sprint_end",
+    "outcome_summary",
+)
+PARTICIPANT_FIELDS = (
+    "name",
+    "email",
+    "organisation",
+    "actor_category",
+    "role",
+    "joined_on",
+    "left_on",
+    "commitment",
+)
+MEETING_FIELDS = ("title", "starts_at", "ends_at", "location", "agenda", "minutes", "status")
+
+
+# --- Networks ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def network_create(*, by, type: NetworkType, **fields) -> Network:
+    if not (roles.is_leader(by) or roles.is_administrator(by)):
+        raise RoleRefused(_("Kun netværksledere kan oprette netværk."), code="not_leader")
+    network = Network(type=type, leader=by, status=Status.DRAFT)
+    _assign(network, fields, NETWORK_FIELDS)
+    network.full_clean()
+    network.save()
+    StatusChange.objects.create(
+        network=network, from_status="", to_status=Status.DRAFT, changed_by=by, comment=_("Oprettet")
+    )
+    return network
+
+
+@transaction.atomic
+def network_update(*, network: Network, by, type: NetworkType | None = None, **fields) -> Network:
+    network = _locked(network)
+    _require_leader(network, by)
+    _require_editable(network)
+    changed = _assign(network, fields, NETWORK_FIELDS)
+    if type is not None and type.pk != network.type_id:
+        if network.status != Status.DRAFT:
+            raise DomainError(
+                _("Netværkstypen kan kun ændres, mens netværket er en kladde."), code="type_locked"
+            )
+        network.type = type
+        changed.append("type")
+    network.full_clean()
+    network.save(update_fields=[*changed, "updated_at"])
+    return network
+
+
+@transaction.atomic
+def network_submit(*, network: Network, by, comment: str = "") -> Network:
+    network = _locked(network)
+    _require_leader(network, by)
+    if not network.type.requires_approval:
+        raise DomainError(
+            _("Kun innovationsnetværk indstilles til Direktørforum; dette netværk kan startes direkte."),
+            code="approval_not_required",
+        )
+    if network.status != Status.DRAFT:
+        raise DomainError(
+            _("Netværket kan kun indstilles fra kladde; det er %(status)s.")
+            % {"status": network.get_status_display().lower()},
+            code="wrong_status",
+        )
+    _refuse_if_blocked(network, rules.Action.SUBMIT, _("Netværket kan ikke indstilles endnu. Ret først:"))
+    network.submission_round += 1
+    return _move(network, to=Status.SUBMITTED, by=by, comment=comment, fields=["submission_round"])
+
+
+_DECISION_TARGET = {
+    DecisionOutcome.APPROVED: Status.APPROVED,
+    DecisionOutcome.REJECTED: Status.REJECTED,
+    DecisionOutcome.CHANGES_REQUESTED: Status.DRAFT,
+}
+
+
+def _already_decided(network: Network) -> DomainError:
+    decision = network.decisions.select_related("decided_by").filter(round=network.submission_round).first()
+    if decision is None:
+        return DomainError(
+            _("Netværket er ikke indstillet til Direktørforum; det er %(status)s.")
+            % {"status": network.get_status_display().lower()},
+            code="not_submitted",
+        )
+    return DomainError(
+        _("Der er allerede truffet en afgørelse om denne indstilling: %(outcome)s af %(by)s %(at)s.")
+        % {
+            "outcome": decision.get_outcome_display().lower(),
+            "by": decision.decided_by.get_full_name() or decision.decided_by.get_username(),
+            "at": timezone.localtime(decision.decided_at).strftime("%d.%m.%Y kl. %H.%M"),
+        },
+        code="already_decided",
+    )
+
+
+@transaction.atomic
+def _decide(
+    *, network: Network, by, outcome: str, comment: str, meeting_date: datetime.date | None
+) -> Decision:
+    network = _locked(network)
+    if not roles.is_direktoerforum(by):
+        raise RoleRefused(
+            _("Kun medlemmer af Direktørforum kan træffe afgørelse om innovationsnetværk."),
+            code="not_direktoerforum",
+        )
+    if network.leader_id == by.pk:
+        raise RoleRefused(
+            _("Du leder selv netværket og kan derfor ikke træffe afgørelse om det."),
+            code="conflict_of_interest",
+        )
+    if network.status != Status.SUBMITTED:
+        raise _already_decided(network)
+    comment = (comment or "").strip()
+    if outcome != DecisionOutcome.APPROVED and not comment:
+        raise DomainError(_("Skriv en begrundelse; den sendes til netværkslederen."), code="comment_required")
+    try:
+        # A savepoint, so a lost race on the one-decision-per-round constraint leaves the outer
+        # transaction usable for reading the decision that won.
+        with transaction.atomic():
+            decision = Decision.objects.create(
+                network=network,
+                round=network.submission_round,
+                outcome=outcome,
+                comment=comment,
+                decided_by=by,
+                meeting_date=meeting_date,
+            )
+    except IntegrityError:
+        raise _already_decided(network) from None
+    _move(network, to=_DECISION_TARGET[outcome], by=by, comment=comment)
+    return decision
+
+
+def network_approve(
+    *, network: Network, by, comment: str = "", meeting_date: datetime.date | None = None
+) -> Decision:
+    return _decide(
+        network=network,
+        by=by,
+        outcome=DecisionOutcome.APPROVED,
+        comment=comment,
+        meeting_date=meeting_date,
+    )
+
+
+def network_reject(
+    *, network: Network, by, comment: str, meeting_date: datetime.date | None = None
+) -> Decision:
+    return _decide(
+        network=network,
+        by=by,
+        outcome=DecisionOutcome.REJECTED,
+        comment=comment,
+        meeting_date=meeting_date,
+    )
+
+
+def network_request_changes(
+    *, network: Network, by, comment: str, meeting_date: datetime.date | None = None
+) -> Decision:
+    return _decide(
+        network=network,
+        by=by,
+        outcome=DecisionOutcome.CHANGES_REQUESTED,
+        comment=comment,
+        meeting_date=meeting_date,
+    )
+
+
+@transaction.atomic
+def network_start(*, network: Network, by, comment: str = "") -> Network:
+    network = _locked(network)
+    _require_leader(network, by)
+    startable_from = Status.APPROVED if network.type.requires_approval else Status.DRAFT
+    if network.status != startable_from:
+        if network.type.requires_approval and network.status in (Status.DRAFT, Status.SUBMITTED):
+            message = _("Direktørforum skal godkende netværket, før det kan starte.")
+        else:
+            message = _("Netværket kan ikke startes; det er %(status)s.") % {
+                "status": network.get_status_display().lower()
+            }
+        raise DomainError(message, code="wrong_status", findings=rules.blocking(network, rules.Action.START))
+    _refuse_if_blocked(network, rules.Action.START, _("Netværket kan ikke starte endnu. Ret først:"))
+    network.started_at = timezone.now()
+    return _move(network, to=Status.ACTIVE, by=by, comment=comment, fields=["started_at"])
+
+
+@transaction.atomic
+def network_conclude(
+    *, network: Network, by, outcome_summary: str | None = None, comment: str = ""
+) -> Network:
+    network = _locked(network)
+    _require_leader(network, by)
+    if network.status != Status.ACTIVE:
+        raise DomainError(
+            _("Kun et aktivt netværk kan afsluttes; dette er %(status)s.")
+            % {"status": network.get_status_display().lower()},
+            code="wrong_status",
+        )
+    fields = ["concluded_at"]
+    if outcome_summary is not None:
+        network.outcome_summary = outcome_summary.strip()
+        fields.append("outcome_summary")
+    _refuse_if_blocked(network, rules.Action.CONCLUDE, _("Netværket kan ikke afsluttes endnu. Ret først:"))
+    network.concluded_at = timezone.now()
+    return _move(network, to=Status.CONCLUDED, by=by, comment=comment, fields=fields)
+
+
+@transaction.atomic
+def network_cancel(*, network: Network, by, comment: str) -> Network:
+    network = _locked(network)
+    if network.leader_id != by.pk and not roles.is_administrator(by):
+        raise RoleRefused(
+            _("Kun netværkets leder eller en administrator kan annullere netværket."),
+            code="not_leader",
+        )
+    if network.status not in OPEN_STATUSES:
+        raise DomainError(
+            _("Netværket er allerede %(status)s.") % {"status": network.get_status_display().lower()},
+            code="wrong_status",
+        )
+    comment = (comment or "").strip()
+    if not comment:
+        raise DomainError(_("Skriv, hvorfor netværket annulleres."), code="comment_required")
+    return _move(network, to=Status.CANCELLED, by=by, comment=comment)
+
+
+# --- Participants -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def participant_add(*, network: Network, by, **fields) -> Participant:
+    network = _locked(network)
+    _require_leader(network, by)
+    _require_editable(network)
+    participant = Participant(network=network)
+    _assign(participant, fields, PARTICIPANT_FIELDS)
+    if participant.joined_on is None:
+        participant.joined_on = timezone.localdate()
+    participant.full_clean()
+    participant.save()
+    return participant
+
+
+@transaction.atomic
+def participant_update(*, participant: Participant, by, **fields) -> Participant:
+    network = _locked(participant.network)
+    _require_leader(network, by)
+    _require_editable(network)
+    participant = Participant.objects.select_for_update().get(pk=participant.pk, network=network)
+    changed = _assign(participant, fields, PARTICIPANT_FIELDS)
+    participant.full_clean()
+    participant.save(update_fields=changed)
+    return participant
+
+
+def participant_mark_left(
+    *, participant: Participant, by, left_on: datetime.date | None = None
+) -> Participant:
+    return participant_update(participant=participant, by=by, left_on=left_on or timezone.localdate())
+
+
+@transaction.atomic
+def participant_delete(*, participant: Participant, by) -> None:
+    network = _locked(participant.network)
+    _require_leader(network, by)
+    _require_editable(network)
+    participant.delete()
+
+
+# --- Meetings ---------------------------------------------------------------------------------
+
+
+def _check_attendees(network: Network, attendees: Iterable[Participant] | None) -> list[Participant]:
+    attendees = list(attendees or [])
+    if any(p.network_id != network.pk for p in attendees):
+        raise DomainError(_("Fremmødte skal være deltagere i netværket."), code="attendee_not_participant")
+    return attendees
+
+
+@transaction.atomic
+def meeting_create(
+    *, network: Network, by, attendees: Iterable[Participant] | None = None, **fields
+) -> Meeting:
+    # The network row lock serialises concurrent additions, so two people cannot both add the
+    # meeting that takes a learning network past its maximum.
+    network = _locked(network)
+    _require_leader(network, by)
+    _require_editable(network)
+    attendees = _check_attendees(network, attendees)
+    meeting = Meeting(network=network)
+    _assign(meeting, fields, MEETING_FIELDS)
+    meeting.full_clean()
+    meeting.save()
+    if attendees:
+        meeting.attendees.set(attendees)
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(
+    *, meeting: Meeting, by, attendees: Iterable[Participant] | None = None, **fields
+) -> Meeting:
+    network = _locked(meeting.network)
+    _require_leader(network, by)
+    _require_editable(network)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk, network=network)
+    meeting.network = network
+    changed = _assign(meeting, fields, MEETING_FIELDS)
+    meeting.full_clean()
+    meeting.save(update_fields=changed)
+    if attendees is not None:
+        meeting.attendees.set(_check_attendees(network, attendees))
+    return meeting
+
+
+@transaction.atomic
+def meeting_delete(*, meeting: Meeting, by) -> None:
+    network = _locked(meeting.network)
+    _require_leader(network, by)
+    _require_editable(network)
+    meeting.delete()
