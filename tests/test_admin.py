@@ -1,0 +1,120 @@
+"""The admin shows every model in Danish with each network's findings, and keeps the record permanent."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from networks import services
+from networks.models import Meeting, MeetingStatus
+from tests.conftest import add_meetings
+
+
+@pytest.fixture
+def superuser(db):
+    return User.objects.create_superuser("chef", password="pw")
+
+
+@pytest.fixture
+def admin_client(client, superuser):
+    client.force_login(superuser)
+    return client
+
+
+def test_every_model_is_registered_in_danish(admin_client, network_types):
+    page = admin_client.get("/admin/").content.decode()
+    for label in ("Netværkstyper", "Netværk", "Deltagere", "Møder", "Afgørelser", "Statusændringer"):
+        assert label in page
+
+
+def test_network_change_page_shows_the_findings(admin_client, draft_welfare):
+    page = admin_client.get(f"/admin/networks/network/{draft_welfare.pk}/change/").content.decode()
+    assert "Bemærkninger" in page
+    assert "Fastlæg sprintens første og sidste dag, før netværket starter." in page
+
+
+def test_network_list_summarises_findings_in_a_fixed_number_of_queries(
+    admin_client, draft_welfare, draft_learning, submitted_innovation, django_assert_max_num_queries
+):
+    # session, user, count, list with type and leader, participants, meetings, filters' choices ...
+    with django_assert_max_num_queries(12):
+        page = admin_client.get("/admin/networks/network/").content.decode()
+    assert "blokerer" in page
+
+
+def test_a_submitted_network_cannot_be_changed_in_the_admin(admin_client, submitted_innovation):
+    url = f"/admin/networks/network/{submitted_innovation.pk}/change/"
+    response = admin_client.post(url, {"title": "Ændret"})
+    assert response.status_code == 403
+    submitted_innovation.refresh_from_db()
+    assert submitted_innovation.title == "Velfærd med frivillige"
+
+
+def test_networks_are_not_added_in_the_admin(admin_client, network_types):
+    assert admin_client.get("/admin/networks/network/add/").status_code == 403
+
+
+def test_decisions_can_be_viewed_but_never_changed_or_deleted(admin_client, submitted_innovation, direktoer):
+    decision = services.network_approve(network=submitted_innovation, by=direktoer)
+    base = f"/admin/networks/decision/{decision.pk}"
+    assert admin_client.get(f"{base}/change/").status_code == 200
+    assert admin_client.post(f"{base}/change/", {"comment": "ændret"}).status_code == 403
+    assert admin_client.post(f"{base}/delete/", {"post": "yes"}).status_code == 403
+    assert admin_client.get("/admin/networks/decision/add/").status_code == 403
+    decision.refresh_from_db()
+    assert decision.comment == ""
+
+
+def _meeting_inline_data(network, meetings, new_count):
+    data = {
+        "title": network.title,
+        "theme": network.theme,
+        "purpose": network.purpose,
+        "type": network.type_id,
+        "leader": network.leader_id,
+        "mandate": network.mandate,
+        "tracks": "[]",
+        "participants-TOTAL_FORMS": 0,
+        "participants-INITIAL_FORMS": 0,
+        "meetings-TOTAL_FORMS": len(meetings) + new_count,
+        "meetings-INITIAL_FORMS": len(meetings),
+        "decisions-TOTAL_FORMS": 0,
+        "decisions-INITIAL_FORMS": 0,
+        "status_changes-TOTAL_FORMS": 0,
+        "status_changes-INITIAL_FORMS": 0,
+    }
+    start = timezone.make_aware(datetime.datetime(2027, 6, 1, 9))
+    rows = [(m.pk, m.title, m.starts_at) for m in meetings] + [
+        ("", f"Nyt møde {i}", start + datetime.timedelta(days=7 * i)) for i in range(new_count)
+    ]
+    for i, (pk, title, starts) in enumerate(rows):
+        local = timezone.localtime(starts)
+        data.update(
+            {
+                f"meetings-{i}-id": pk,
+                f"meetings-{i}-network": network.pk,
+                f"meetings-{i}-title": title,
+                f"meetings-{i}-starts_at_0": local.strftime("%d.%m.%Y"),
+                f"meetings-{i}-starts_at_1": local.strftime("%H:%M:%S"),
+                f"meetings-{i}-status": MeetingStatus.PLANNED,
+            }
+        )
+    return data
+
+
+def test_two_meetings_added_at_once_in_the_admin_cannot_pass_the_maximum(admin_client, draft_learning):
+    meetings = add_meetings(draft_learning, 4)
+    url = f"/admin/networks/network/{draft_learning.pk}/change/"
+    response = admin_client.post(url, _meeting_inline_data(draft_learning, meetings, 2))
+    assert response.status_code == 200
+    assert "Mødeplanen kan højst have 5 netværksmøder" in response.content.decode()
+    assert Meeting.objects.filter(network=draft_learning).count() == 4
+
+
+def test_the_fifth_meeting_can_be_added_in_the_admin(admin_client, draft_learning):
+    meetings = add_meetings(draft_learning, 4)
+    url = f"/admin/networks/network/{draft_learning.pk}/change/"
+    response = admin_client.post(url, _meeting_inline_data(draft_learning, meetings, 1))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert Meeting.objects.filter(network=draft_learning).count() == 5
