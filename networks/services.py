@@ -159,6 +159,20 @@ def network_update(*, network: Network, by, type: NetworkType | None = None, **f
 
 
 @transaction.atomic
+def network_delete(*, network: Network, by) -> None:
+    """A draft that never went anywhere may be deleted; anything with a history is cancelled instead."""
+    network = _locked(network)
+    _require_leader(network, by)
+    if network.status != Status.DRAFT or network.submission_round:
+        raise DomainError(
+            _("Kun en kladde, der aldrig har været indstillet, kan slettes. Annullér netværket i stedet."),
+            code="not_deletable",
+        )
+    network.status_changes.all().delete()
+    network.delete()
+
+
+@transaction.atomic
 def network_submit(*, network: Network, by, comment: str = "") -> Network:
     network = _locked(network)
     _require_leader(network, by)

@@ -1,10 +1,10 @@
 from django.urls import path
 
-from networks import views
+from networks.views import leader
 
 app_name = "networks"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("netvaerk/<int:pk>/", views.network_detail, name="detail"),
+    path("", leader.home, name="home"),
+    path("netvaerk/<int:pk>/", leader.network_detail, name="detail"),
 ]

@@ -1,23 +1,10 @@
-from django.contrib.auth.decorators import login_not_required
-from django.db import connection
-from django.http import HttpResponse
+"""Pages for network leaders (and the read-only views others get of the networks they may see)."""
+
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from networks import roles, rules, selectors
 from networks.models import Status
-
-
-@login_not_required
-@never_cache
-@require_GET
-def healthz(request):
-    """For load balancers and benchmarks: 200 once the database answers a trivial query."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-        cursor.fetchone()
-    return HttpResponse("ok", content_type="text/plain")
 
 
 @require_GET

@@ -1,0 +1,1 @@
+"""Views, one module per audience: health checks, leaders, Direktørforum, reports."""
