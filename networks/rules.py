@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -280,7 +281,9 @@ def _sprint_window_errors(network: Network, type_: NetworkType) -> Iterator[Find
             % {
                 "max": type_.sprint_max_days,
                 "days": sprint_length_days(start, end),
-                "latest": (start + datetime.timedelta(days=type_.sprint_max_days - 1)).strftime("%d.%m.%Y"),
+                "latest": date_format(
+                    start + datetime.timedelta(days=type_.sprint_max_days - 1), "SHORT_DATE_FORMAT"
+                ),
             },
             field="sprint_end",
         )

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from networks import roles, rules
@@ -212,7 +213,7 @@ def _already_decided(network: Network) -> DomainError:
         % {
             "outcome": decision.get_outcome_display().lower(),
             "by": decision.decided_by.get_full_name() or decision.decided_by.get_username(),
-            "at": timezone.localtime(decision.decided_at).strftime("%d.%m.%Y kl. %H.%M"),
+            "at": date_format(timezone.localtime(decision.decided_at), "DATETIME_FORMAT"),
         },
         code="already_decided",
     )

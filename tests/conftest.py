@@ -42,6 +42,15 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         terminalreporter._session.exitstatus = 1
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    # A test database of its own per run on PostgreSQL, so two suites on one server
+    # (a developer's and a helper script's) never drop each other's database.
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        database.setdefault("TEST", {})["NAME"] = f"test_{database['NAME']}_{os.getpid()}"
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _plain_static_files():
     # Production serves hashed files from collectstatic's manifest; tests render pages without
