@@ -254,6 +254,12 @@ class Network(models.Model):
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATUSES
 
+    @property
+    def status_text(self) -> str:
+        """The status label for use inside a sentence ("indstillet til Direktørforum", "aktiv")."""
+        label = str(self.get_status_display())
+        return label[:1].lower() + label[1:]
+
     def clean(self):
         from networks import rules
 
@@ -384,6 +390,16 @@ class Meeting(models.Model):
             raise ValidationError(errors)
 
 
+class DecisionQuerySet(models.QuerySet):
+    """Bulk updates and deletes would bypass `Decision.save()`/`delete()`, so they are refused too."""
+
+    def update(self, **kwargs):
+        raise ValidationError(_("En afgørelse kan ikke ændres, når den er truffet."))
+
+    def delete(self):
+        raise ValidationError(_("En afgørelse kan ikke slettes."))
+
+
 class Decision(models.Model):
     """Direktørforum's ruling on one submission round. Recorded once and never changed."""
 
@@ -406,6 +422,8 @@ class Decision(models.Model):
         blank=True,
         help_text=_("Datoen for det møde i Direktørforum, hvor sagen blev afgjort."),
     )
+
+    objects = DecisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["decided_at", "pk"]
@@ -470,3 +488,41 @@ class StatusChange(models.Model):
 
     def get_absolute_url(self):
         return self.network.get_absolute_url()
+
+
+class ReminderKind(models.TextChoices):
+    MEETING_TOMORROW = "meeting_tomorrow", _("Møde i morgen")
+    SPRINT_ENDING = "sprint_ending", _("Sprinten slutter snart")
+    SPRINT_ENDED = "sprint_ended", _("Sprinten er slut, netværket ikke afsluttet")
+    TOO_FEW_MEETINGS = "too_few_meetings", _("For få planlagte møder")
+    DIREKTOERFORUM_DIGEST = "direktoerforum_digest", _("Sager, der venter på Direktørforum")
+
+
+class SentReminder(models.Model):
+    """One reminder sent to one person. The unique key is what makes `send_reminders` idempotent."""
+
+    kind = models.CharField(_("slags"), max_length=30, choices=ReminderKind.choices)
+    key = models.CharField(
+        _("nøgle"), max_length=100, help_text=_("Hvad påmindelsen gjaldt, fx mødet og dets dato.")
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="sent_reminders",
+        verbose_name=_("modtager"),
+    )
+    sent_at = models.DateTimeField(_("sendt"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        verbose_name = _("sendt påmindelse")
+        verbose_name_plural = _("sendte påmindelser")
+        constraints = [
+            _choices_constraint("kind", ReminderKind, "sentreminder_kind_valid"),
+            models.UniqueConstraint(
+                fields=["kind", "key", "recipient"], name="sentreminder_once_per_recipient"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.key} → {self.recipient}"

@@ -191,7 +191,7 @@ def _plan_duration_rules(f: _Facts, *actions: Action) -> Iterator[Finding]:
         yield _warns(
             "plan_duration_unusual",
             _(
-                "Planen strækker sig over %(days)d dage; en %(type)s er typisk planlagt til "
+                "Planen strækker sig over %(days)d dage; et %(type)s er typisk planlagt til "
                 "%(expected)s. Overvej at justere planen."
             )
             % {
@@ -209,10 +209,14 @@ def _actor_range_rules(f: _Facts) -> Iterator[Finding]:
     if expected and len(f.categories) < expected:
         yield _warns(
             "narrow_actor_range",
-            _(
-                "Netværket inddrager %(count)d aktørtyper; en %(type)s forventes at inddrage "
+            ngettext(
+                "Netværket inddrager %(count)d aktørtype; et %(type)s forventes at inddrage "
                 "mindst %(expected)d, fx borgere, virksomheder, vidensinstitutioner og "
-                "interesseorganisationer."
+                "interesseorganisationer.",
+                "Netværket inddrager %(count)d aktørtyper; et %(type)s forventes at inddrage "
+                "mindst %(expected)d, fx borgere, virksomheder, vidensinstitutioner og "
+                "interesseorganisationer.",
+                len(f.categories),
             )
             % {"count": len(f.categories), "type": f.type.name.lower(), "expected": expected},
         )
@@ -493,6 +497,6 @@ def meeting_plan_error(type_: NetworkType, counted_meetings: int) -> str | None:
     if not maximum or counted_meetings <= maximum:
         return None
     return _(
-        "Mødeplanen kan højst have %(max)d netværksmøder for en %(type)s (aflyste tæller ikke). "
+        "Mødeplanen kan højst have %(max)d netværksmøder for et %(type)s (aflyste tæller ikke). "
         "Aflys et andet møde først, eller gem dette som aflyst."
     ) % {"max": maximum, "type": type_.name.lower()}

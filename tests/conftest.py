@@ -52,7 +52,7 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _plain_static_files():
+def _test_settings():
     # Production serves hashed files from collectstatic's manifest; tests render pages without
     # running collectstatic first (tests/test_static.py proves the manifest build separately).
     with override_settings(
@@ -61,6 +61,11 @@ def _plain_static_files():
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         },
         WHITENOISE_AUTOREFRESH=True,
+        # A fast hasher for the many users tests create; PBKDF2 stays so the demo's passwords check.
+        PASSWORD_HASHERS=[
+            "django.contrib.auth.hashers.MD5PasswordHasher",
+            "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        ],
     ):
         yield
 
@@ -194,3 +199,23 @@ def ready_to_start(network):
     add_core(network, network.type.min_core_participants)
     network.refresh_from_db()
     return network
+
+
+# --- For the page tests -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def login(client, request):
+    """Log the test client in as a persona named by its fixture; "anonymous" stays logged out."""
+
+    def _login(persona: str):
+        if persona != "anonymous":
+            client.force_login(request.getfixturevalue(persona))
+        return client
+
+    return _login
+
+
+def assert_sent_to_login(response):
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")

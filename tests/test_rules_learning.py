@@ -1,0 +1,324 @@
+"""Learning networks: a plan of 4–5 network meetings (cancelled ones don't count), about six months,
+experts invited, and the participants' commitments recorded before concluding."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from networks import rules, services
+from networks.models import ActorCategory, Meeting, MeetingStatus, ParticipantRole, Status
+from tests.conftest import add_core, add_meetings, ready_to_start
+
+# Every test here uses the database; declared so pytest-django orders them before transactional tests.
+pytestmark = pytest.mark.django_db
+
+JAN_1 = datetime.date(2027, 1, 1)
+
+
+def codes(found):
+    return [finding.code for finding in found]
+
+
+def at(day, hour=9):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def non_cancelled(network):
+    return network.meetings.exclude(status=MeetingStatus.CANCELLED).count()
+
+
+@pytest.fixture
+def ready_learning(draft_learning):
+    return ready_to_start(draft_learning)
+
+
+@pytest.fixture
+def active_learning(ready_learning, leader):
+    add_meetings(ready_learning, 4)
+    return services.network_start(network=ready_learning, by=leader)
+
+
+# --- How many meetings ------------------------------------------------------------------------
+
+
+def test_learning_network_with_3_meetings_cannot_start(ready_learning, leader):
+    add_meetings(ready_learning, 3)
+
+    with pytest.raises(services.DomainError) as excinfo:
+        services.network_start(network=ready_learning, by=leader)
+
+    assert excinfo.value.code == "blocked"
+    assert codes(excinfo.value.findings) == ["too_few_meetings"]
+    assert excinfo.value.findings[0].message == (
+        "Planlæg mindst 4 netværksmøder, før netværket starter (har 3; aflyste møder tæller ikke)."
+    )
+    ready_learning.refresh_from_db()
+    assert ready_learning.status == Status.DRAFT
+
+
+@pytest.mark.parametrize("count", [4, 5])
+def test_learning_network_with_4_or_5_meetings_starts(ready_learning, leader, count):
+    add_meetings(ready_learning, count)
+
+    network = services.network_start(network=ready_learning, by=leader)
+
+    assert network.status == Status.ACTIVE
+
+
+def test_a_sixth_planned_meeting_is_refused_on_the_status_field(draft_learning):
+    add_meetings(draft_learning, 5)
+    sixth = Meeting(network=draft_learning, title="Netværksmøde 6", starts_at=at(datetime.date(2027, 7, 1)))
+
+    with pytest.raises(ValidationError) as excinfo:
+        sixth.full_clean()
+
+    assert list(excinfo.value.message_dict) == ["status"]
+
+
+def test_the_sixth_meeting_refusal_is_correct_danish(draft_learning):
+    # "netværk" is neuter in Danish: "et læringsnetværk", never "en læringsnetværk".
+    add_meetings(draft_learning, 5)
+    sixth = Meeting(network=draft_learning, title="Netværksmøde 6", starts_at=at(datetime.date(2027, 7, 1)))
+
+    with pytest.raises(ValidationError) as excinfo:
+        sixth.full_clean()
+
+    (message,) = excinfo.value.message_dict["status"]
+    assert "5 netværksmøder" in message
+    assert "et læringsnetværk" in message
+    assert "en læringsnetværk" not in message
+
+
+def test_a_sixth_planned_meeting_is_refused_by_meeting_create_and_not_saved(draft_learning, leader):
+    add_meetings(draft_learning, 5)
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.meeting_create(
+            network=draft_learning, by=leader, title="Netværksmøde 6", starts_at=at(datetime.date(2027, 7, 1))
+        )
+
+    assert "status" in excinfo.value.message_dict
+    assert draft_learning.meetings.count() == 5
+
+
+def test_a_sixth_held_meeting_is_refused_too(draft_learning, leader):
+    add_meetings(draft_learning, 5, status=MeetingStatus.HELD)
+
+    with pytest.raises(ValidationError):
+        services.meeting_create(
+            network=draft_learning,
+            by=leader,
+            title="Ekstra møde",
+            starts_at=at(datetime.date(2027, 7, 1)),
+            status=MeetingStatus.HELD,
+        )
+
+    assert draft_learning.meetings.count() == 5
+
+
+def test_the_fifth_meeting_is_accepted_by_meeting_create(draft_learning, leader):
+    add_meetings(draft_learning, 4)
+
+    meeting = services.meeting_create(
+        network=draft_learning, by=leader, title="Netværksmøde 5", starts_at=at(datetime.date(2027, 6, 1))
+    )
+
+    assert meeting.pk is not None
+    assert non_cancelled(draft_learning) == 5
+
+
+def test_a_cancelled_sixth_meeting_is_allowed(draft_learning, leader):
+    add_meetings(draft_learning, 5)
+
+    meeting = services.meeting_create(
+        network=draft_learning,
+        by=leader,
+        title="Aflyst møde",
+        starts_at=at(datetime.date(2027, 7, 1)),
+        status=MeetingStatus.CANCELLED,
+    )
+
+    assert meeting.pk is not None
+    assert draft_learning.meetings.count() == 6
+    assert non_cancelled(draft_learning) == 5
+
+
+def test_a_cancelled_meeting_leaves_room_for_a_fifth(draft_learning, leader):
+    add_meetings(draft_learning, 4)
+    add_meetings(draft_learning, 1, status=MeetingStatus.CANCELLED, first=datetime.date(2027, 6, 1))
+
+    services.meeting_create(
+        network=draft_learning, by=leader, title="Netværksmøde 5", starts_at=at(datetime.date(2027, 6, 15))
+    )
+
+    assert non_cancelled(draft_learning) == 5
+
+
+def test_5_planned_and_1_cancelled_meeting_can_start(ready_learning, leader):
+    add_meetings(ready_learning, 5)
+    add_meetings(ready_learning, 1, status=MeetingStatus.CANCELLED, first=datetime.date(2027, 7, 1))
+
+    assert "too_many_meetings" not in codes(rules.all_findings(ready_learning))
+    network = services.network_start(network=ready_learning, by=leader)
+
+    assert network.status == Status.ACTIVE
+
+
+def test_3_planned_and_2_cancelled_meetings_cannot_start(ready_learning, leader):
+    add_meetings(ready_learning, 3)
+    add_meetings(ready_learning, 2, status=MeetingStatus.CANCELLED, first=datetime.date(2027, 5, 1))
+
+    with pytest.raises(services.DomainError) as excinfo:
+        services.network_start(network=ready_learning, by=leader)
+
+    assert codes(excinfo.value.findings) == ["too_few_meetings"]
+    assert "(har 3;" in excinfo.value.findings[0].message
+
+
+def test_uncancelling_a_meeting_when_5_are_planned_is_refused(draft_learning, leader):
+    add_meetings(draft_learning, 5)
+    (cancelled,) = add_meetings(
+        draft_learning, 1, status=MeetingStatus.CANCELLED, first=datetime.date(2027, 7, 1)
+    )
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.meeting_update(meeting=cancelled, by=leader, status=MeetingStatus.PLANNED)
+
+    assert "status" in excinfo.value.message_dict
+    cancelled.refresh_from_db()
+    assert cancelled.status == MeetingStatus.CANCELLED
+    assert non_cancelled(draft_learning) == 5
+
+
+def test_uncancelling_a_meeting_when_4_are_planned_is_allowed(draft_learning, leader):
+    add_meetings(draft_learning, 4)
+    (cancelled,) = add_meetings(
+        draft_learning, 1, status=MeetingStatus.CANCELLED, first=datetime.date(2027, 7, 1)
+    )
+
+    services.meeting_update(meeting=cancelled, by=leader, status=MeetingStatus.PLANNED)
+
+    cancelled.refresh_from_db()
+    assert cancelled.status == MeetingStatus.PLANNED
+
+
+def test_editing_one_of_5_planned_meetings_is_allowed(draft_learning, leader):
+    # The meeting being edited is already in the plan, so it must not count against itself.
+    meetings = add_meetings(draft_learning, 5)
+
+    services.meeting_update(meeting=meetings[-1], by=leader, title="Opsamling", status=MeetingStatus.HELD)
+
+    meetings[-1].refresh_from_db()
+    assert (meetings[-1].title, meetings[-1].status) == ("Opsamling", MeetingStatus.HELD)
+
+
+# --- About six months -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("planned_end", "warns"),
+    [
+        (datetime.date(2027, 7, 1), False),  # exactly six months
+        (datetime.date(2027, 8, 1), False),  # 31 days late: at the tolerance
+        (datetime.date(2027, 8, 2), True),  # 32 days late
+        (datetime.date(2027, 5, 31), False),  # 31 days early: at the tolerance
+        (datetime.date(2027, 5, 30), True),  # 32 days early
+    ],
+)
+def test_plan_duration_warning_around_six_months(draft_learning, leader, planned_end, warns):
+    network = services.network_update(
+        network=draft_learning, by=leader, planned_start=JAN_1, planned_end=planned_end
+    )
+
+    found = [f for f in rules.findings(network) if f.code == "plan_duration_unusual"]
+
+    assert len(found) == (1 if warns else 0)
+    assert all(f.level == rules.Level.WARNS for f in found)
+
+
+def test_plan_duration_warning_is_correct_danish(draft_learning, leader):
+    network = services.network_update(
+        network=draft_learning, by=leader, planned_start=JAN_1, planned_end=datetime.date(2027, 12, 31)
+    )
+
+    (found,) = [f for f in rules.findings(network) if f.code == "plan_duration_unusual"]
+
+    # "netværk" is neuter in Danish: "et læringsnetværk", never "en læringsnetværk".
+    assert found.message.startswith("Planen strækker sig over 364 dage; et læringsnetværk er typisk planlagt")
+    assert "ca. 6 måneder" in found.message
+
+
+def test_missing_planned_period_warns_instead_of_plan_duration(draft_learning):
+    found = codes(rules.findings(draft_learning))
+
+    assert "planned_period_missing" in found
+    assert "plan_duration_unusual" not in found
+
+
+def test_plan_duration_warning_does_not_block_start(ready_learning, leader):
+    add_meetings(ready_learning, 4)
+    network = services.network_update(
+        network=ready_learning, by=leader, planned_start=JAN_1, planned_end=datetime.date(2027, 12, 31)
+    )
+
+    assert services.network_start(network=network, by=leader).status == Status.ACTIVE
+
+
+# --- Experts and commitments ------------------------------------------------------------------
+
+
+def test_no_experts_warning_appears_without_an_expert(draft_learning):
+    add_core(draft_learning, 3)
+
+    found = [f for f in rules.findings(draft_learning) if f.code == "no_experts"]
+
+    assert len(found) == 1
+    assert found[0].level == rules.Level.WARNS
+
+
+def test_no_experts_warning_disappears_with_an_invited_expert(draft_learning):
+    add_core(draft_learning, 3)
+    add_core(draft_learning, 1, category=ActorCategory.EXPERT, role=ParticipantRole.PERIPHERAL)
+
+    assert "no_experts" not in codes(rules.findings(draft_learning))
+
+
+def test_commitments_missing_warning_is_shown_when_active(active_learning):
+    found = [f for f in rules.findings(active_learning) if f.code == "commitments_missing"]
+
+    assert len(found) == 1
+    assert found[0].level == rules.Level.WARNS
+
+
+def test_commitments_missing_warning_is_not_shown_in_draft(draft_learning):
+    add_core(draft_learning, 3)
+
+    assert "commitments_missing" not in codes(rules.findings(draft_learning))
+
+
+def test_commitments_missing_warning_disappears_when_a_commitment_is_recorded(active_learning, leader):
+    participant = active_learning.participants.first()
+
+    services.participant_update(
+        participant=participant, by=leader, commitment="Bruger kortlægningen i egen afdeling."
+    )
+
+    assert "commitments_missing" not in codes(rules.findings(active_learning))
+
+
+def test_a_blank_commitment_does_not_count(active_learning, leader):
+    participant = active_learning.participants.first()
+
+    services.participant_update(participant=participant, by=leader, commitment="   ")
+
+    assert "commitments_missing" in codes(rules.findings(active_learning))
+
+
+def test_commitments_warning_does_not_block_concluding(active_learning, leader):
+    network = services.network_conclude(
+        network=active_learning, by=leader, outcome_summary="Viden om de frivillige samlet."
+    )
+
+    assert network.status == Status.CONCLUDED

@@ -1,0 +1,260 @@
+"""Welfare networks: the sprint window (at most 28 days, end after start), setup before the sprint,
+citizens involved, meetings inside the sprint, and a reminder when the sprint is over."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from networks import rules, services
+from networks.models import (
+    ActorCategory,
+    Meeting,
+    MeetingStatus,
+    Network,
+    ParticipantRole,
+    Status,
+)
+from tests.conftest import add_core, ready_to_start
+
+# Every test here uses the database; declared so pytest-django orders them before transactional tests.
+pytestmark = pytest.mark.django_db
+
+MARCH_1 = datetime.date(2027, 3, 1)
+MARCH_28 = datetime.date(2027, 3, 28)
+MARCH_29 = datetime.date(2027, 3, 29)
+
+
+def codes(found):
+    return [finding.code for finding in found]
+
+
+def force_sprint(network, start, end):
+    """Store a sprint window without validation: data that slipped past the forms (or an older rule)."""
+    Network.objects.filter(pk=network.pk).update(sprint_start=start, sprint_end=end)
+    network.refresh_from_db()
+    return network
+
+
+def march_sprint(network, leader):
+    """The sprint 1–28 March 2027, set the way the leader sets it."""
+    return services.network_update(network=network, by=leader, sprint_start=MARCH_1, sprint_end=MARCH_28)
+
+
+def meeting_at(network, day, hour, minute=0, *, status=MeetingStatus.PLANNED):
+    starts = timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+    return Meeting.objects.create(network=network, title="Sprintmøde", starts_at=starts, status=status)
+
+
+@pytest.fixture
+def active_welfare(draft_welfare, leader):
+    """A welfare network whose sprint runs 1–28 March 2027, started."""
+    network = march_sprint(ready_to_start(draft_welfare), leader)
+    return services.network_start(network=network, by=leader)
+
+
+# --- The sprint window ------------------------------------------------------------------------
+
+
+def test_sprint_of_28_days_is_allowed(draft_welfare, leader):
+    network = services.network_update(
+        network=draft_welfare, by=leader, sprint_start=MARCH_1, sprint_end=MARCH_28
+    )
+
+    network.full_clean()
+    network.refresh_from_db()
+    assert (network.sprint_start, network.sprint_end) == (MARCH_1, MARCH_28)
+    found = codes(rules.all_findings(network))
+    assert "sprint_too_long" not in found
+    assert "sprint_end_not_after_start" not in found
+    assert "sprint_window_missing" not in found
+
+
+def test_sprint_of_29_days_is_refused_on_the_sprint_end_field(draft_welfare):
+    draft_welfare.sprint_start, draft_welfare.sprint_end = MARCH_1, MARCH_29
+
+    with pytest.raises(ValidationError) as excinfo:
+        draft_welfare.full_clean()
+
+    assert excinfo.value.message_dict["sprint_end"] == [
+        "Sprinten må højst vare 28 dage, første og sidste dag medregnet; den valgte varer 29 dage. "
+        "Flyt den sidste dag til senest 28.03.2027."
+    ]
+
+
+def test_sprint_of_29_days_is_not_saved_by_network_update(draft_welfare, leader):
+    with pytest.raises(ValidationError) as excinfo:
+        services.network_update(network=draft_welfare, by=leader, sprint_start=MARCH_1, sprint_end=MARCH_29)
+
+    assert "sprint_end" in excinfo.value.message_dict
+    draft_welfare.refresh_from_db()
+    assert (draft_welfare.sprint_start, draft_welfare.sprint_end) == (None, None)
+
+
+def test_sprint_of_29_days_blocks_start(draft_welfare, leader):
+    network = force_sprint(ready_to_start(draft_welfare), MARCH_1, MARCH_29)
+
+    assert codes(rules.blocking(network, rules.Action.START)) == ["sprint_too_long"]
+    with pytest.raises(services.DomainError) as excinfo:
+        services.network_start(network=network, by=leader)
+
+    assert excinfo.value.code == "blocked"
+    assert codes(excinfo.value.findings) == ["sprint_too_long"]
+    network.refresh_from_db()
+    assert network.status == Status.DRAFT
+
+
+@pytest.mark.parametrize(
+    "end",
+    [MARCH_1, datetime.date(2027, 2, 28)],
+    ids=["end_on_the_first_day", "end_before_the_first_day"],
+)
+def test_sprint_that_does_not_end_after_it_starts_is_refused(draft_welfare, end):
+    draft_welfare.sprint_start, draft_welfare.sprint_end = MARCH_1, end
+
+    with pytest.raises(ValidationError) as excinfo:
+        draft_welfare.full_clean()
+
+    assert excinfo.value.message_dict["sprint_end"] == ["Sprintens sidste dag skal ligge efter den første."]
+    found = rules.all_findings(draft_welfare)
+    assert "sprint_end_not_after_start" in codes(found)
+    assert "sprint_too_long" not in codes(found)
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [(None, None), (MARCH_1, None), (None, MARCH_28)],
+    ids=["no_window", "no_last_day", "no_first_day"],
+)
+def test_missing_sprint_window_blocks_start(draft_welfare, leader, start, end):
+    network = services.network_update(
+        network=ready_to_start(draft_welfare), by=leader, sprint_start=start, sprint_end=end
+    )
+
+    with pytest.raises(services.DomainError) as excinfo:
+        services.network_start(network=network, by=leader)
+
+    assert excinfo.value.code == "blocked"
+    assert codes(excinfo.value.findings) == ["sprint_window_missing"]
+    assert excinfo.value.findings[0].message == (
+        "Fastlæg sprintens første og sidste dag, før netværket starter."
+    )
+
+
+def test_welfare_network_with_setup_done_and_a_sprint_window_starts(draft_welfare, leader):
+    network = march_sprint(ready_to_start(draft_welfare), leader)
+
+    assert rules.blocking(network, rules.Action.START) == []
+    network = services.network_start(network=network, by=leader)
+
+    assert network.status == Status.ACTIVE
+
+
+# --- Citizens ---------------------------------------------------------------------------------
+
+
+def test_no_citizens_warning_appears_without_a_citizen_participant(draft_welfare):
+    add_core(draft_welfare, 3, category=ActorCategory.EMPLOYEE)
+
+    found = [f for f in rules.findings(draft_welfare) if f.code == "no_citizens"]
+
+    assert len(found) == 1
+    assert found[0].level == rules.Level.WARNS
+
+
+@pytest.mark.parametrize("role", [ParticipantRole.CORE, ParticipantRole.PERIPHERAL])
+def test_no_citizens_warning_disappears_with_a_citizen_participant(draft_welfare, role):
+    add_core(draft_welfare, 3, category=ActorCategory.EMPLOYEE)
+    add_core(draft_welfare, 1, category=ActorCategory.CITIZEN, role=role)
+
+    assert "no_citizens" not in codes(rules.findings(draft_welfare))
+
+
+def test_a_citizen_who_has_left_does_not_count_as_involved(draft_welfare):
+    (citizen,) = add_core(draft_welfare, 1, category=ActorCategory.CITIZEN)
+    citizen.left_on = datetime.date(2027, 2, 1)
+    citizen.save()
+
+    assert "no_citizens" in codes(rules.findings(draft_welfare))
+
+
+# --- Meetings after the sprint ----------------------------------------------------------------
+
+
+def test_meeting_late_on_the_sprints_last_day_gives_no_warning(draft_welfare, leader):
+    draft_welfare = march_sprint(draft_welfare, leader)
+    meeting_at(draft_welfare, MARCH_28, 23, 30)
+
+    assert "meetings_after_sprint" not in codes(rules.findings(draft_welfare))
+
+
+def test_meeting_just_after_midnight_after_the_sprint_warns(draft_welfare, leader):
+    # 00:30 on 29 March in Copenhagen is still 28 March in UTC: the rule must use the local date.
+    draft_welfare = march_sprint(draft_welfare, leader)
+    meeting_at(draft_welfare, MARCH_29, 0, 30)
+
+    found = [f for f in rules.findings(draft_welfare) if f.code == "meetings_after_sprint"]
+
+    assert len(found) == 1
+    assert found[0].level == rules.Level.WARNS
+    assert found[0].message == (
+        "1 møde ligger efter sprintens sidste dag. Flyt det ind i sprinten, eller aflys det."
+    )
+
+
+def test_meetings_after_sprint_warning_counts_the_late_meetings(draft_welfare, leader):
+    draft_welfare = march_sprint(draft_welfare, leader)
+    meeting_at(draft_welfare, MARCH_1, 9)
+    meeting_at(draft_welfare, MARCH_29, 9)
+    meeting_at(draft_welfare, datetime.date(2027, 4, 12), 9)
+
+    (found,) = [f for f in rules.findings(draft_welfare) if f.code == "meetings_after_sprint"]
+
+    assert found.message.startswith("2 møder ligger efter sprintens sidste dag.")
+
+
+def test_a_cancelled_meeting_after_the_sprint_gives_no_warning(draft_welfare, leader):
+    draft_welfare = march_sprint(draft_welfare, leader)
+    meeting_at(draft_welfare, MARCH_29, 9, status=MeetingStatus.CANCELLED)
+
+    assert "meetings_after_sprint" not in codes(rules.findings(draft_welfare))
+
+
+# --- Sprint over, network not concluded -------------------------------------------------------
+
+
+@pytest.mark.parametrize("today", [MARCH_1, datetime.date(2027, 3, 27), MARCH_28])
+def test_no_sprint_ended_warning_during_the_sprint_or_on_its_last_day(active_welfare, today):
+    assert "sprint_ended_not_concluded" not in codes(rules.findings(active_welfare, today=today))
+
+
+def test_sprint_ended_warning_appears_the_day_after_the_sprint(active_welfare):
+    found = [
+        f for f in rules.findings(active_welfare, today=MARCH_29) if f.code == "sprint_ended_not_concluded"
+    ]
+
+    assert len(found) == 1
+    assert found[0].level == rules.Level.WARNS
+    assert found[0].message == "Sprinten sluttede for 1 dag siden. Skriv resultatet, og afslut netværket."
+
+
+def test_sprint_ended_warning_uses_the_local_date_of_the_clock(active_welfare):
+    # 23:30 UTC on 28 March is already 29 March in Copenhagen (summer time began that night).
+    with time_machine.travel(datetime.datetime(2027, 3, 28, 23, 30, tzinfo=ZoneInfo("UTC")), tick=False):
+        found = codes(rules.findings(active_welfare))
+    with time_machine.travel(datetime.datetime(2027, 4, 5, 12, 0, tzinfo=ZoneInfo("Europe/Copenhagen"))):
+        (later,) = [f for f in rules.findings(active_welfare) if f.code == "sprint_ended_not_concluded"]
+
+    assert "sprint_ended_not_concluded" in found
+    assert later.message.startswith("Sprinten sluttede for 8 dage siden.")
+
+
+def test_sprint_ended_warning_is_only_for_active_networks(draft_welfare, leader):
+    draft_welfare = march_sprint(draft_welfare, leader)
+
+    found = rules.findings(draft_welfare, today=datetime.date(2027, 4, 30))
+
+    assert "sprint_ended_not_concluded" not in codes(found)
