@@ -148,8 +148,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "networks.api.pagination.Pagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_PARSER_CLASSES": ["networks.api.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # DomainError → 409, RoleRefused → 403, a model's ValidationError → 400.
+    "EXCEPTION_HANDLER": "networks.api.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Netværk API",
@@ -159,6 +163,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Requests and responses as separate components, so read-only fields never appear as input.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "NetworkStatusEnum": "networks.models.Status",
+        "MeetingStatusEnum": "networks.models.MeetingStatus",
+        "NetworkTypeEnum": "networks.models.NetworkTypeCode",
+    },
+    "PATH_CONVERTER_OVERRIDES": {"api_id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}},
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -179,8 +191,15 @@ EMAIL_HOST_USER = _email["EMAIL_HOST_USER"]
 EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"]
 EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
 EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+# Links in emails point here.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "netvaerk@albertslund.dk")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# send_reminders: how many days before a welfare sprint ends its leader is reminded, and how long a
+# case waits before it goes into Direktørforum's weekly digest.
+REMINDER_SPRINT_ENDING_DAYS = int(os.environ.get("REMINDER_SPRINT_ENDING_DAYS", "3"))
+REMINDER_CASE_WAITING_DAYS = int(os.environ.get("REMINDER_CASE_WAITING_DAYS", "14"))
 
 # HTTPS hardening is on by default outside development; HTTPS_ONLY=0 allows plain HTTP on loopback.
 HTTPS_ONLY = env_bool("HTTPS_ONLY", not DEBUG)

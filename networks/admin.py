@@ -20,6 +20,7 @@ from networks.models import (
     Network,
     NetworkType,
     Participant,
+    SentReminder,
     StatusChange,
 )
 
@@ -277,3 +278,13 @@ class StatusChangeAdmin(PermanentRecordAdmin):
     list_filter = ("to_status",)
     search_fields = ("network__title", "comment")
     list_select_related = ("network", "changed_by")
+
+
+@admin.register(SentReminder)
+class SentReminderAdmin(PermanentRecordAdmin):
+    """The log `send_reminders` keeps so that no reminder goes out twice."""
+
+    list_display = ("sent_at", "kind", "recipient", "key")
+    list_filter = ("kind",)
+    search_fields = ("key", "recipient__username", "recipient__email")
+    list_select_related = ("recipient",)

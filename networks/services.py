@@ -10,14 +10,15 @@ the API into 409 (403 for a role).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from networks import roles, rules
+from networks import notifications, roles, rules
 from networks.models import (
     EDITABLE_STATUSES,
     OPEN_STATUSES,
@@ -66,9 +67,7 @@ def _require_editable(network: Network) -> None:
             "Netværket er indstillet til Direktørforum og kan ikke ændres, før der er truffet en afgørelse."
         )
     else:
-        message = _("Netværket er %(status)s og kan ikke længere ændres.") % {
-            "status": network.get_status_display().lower()
-        }
+        message = _("Netværket er %(status)s og kan ikke længere ændres.") % {"status": network.status_text}
     raise DomainError(message, code="read_only")
 
 
@@ -185,12 +184,14 @@ def network_submit(*, network: Network, by, comment: str = "") -> Network:
     if network.status != Status.DRAFT:
         raise DomainError(
             _("Netværket kan kun indstilles fra kladde; det er %(status)s.")
-            % {"status": network.get_status_display().lower()},
+            % {"status": network.status_text},
             code="wrong_status",
         )
     _refuse_if_blocked(network, rules.Action.SUBMIT, _("Netværket kan ikke indstilles endnu. Ret først:"))
     network.submission_round += 1
-    return _move(network, to=Status.SUBMITTED, by=by, comment=comment, fields=["submission_round"])
+    _move(network, to=Status.SUBMITTED, by=by, comment=comment, fields=["submission_round"])
+    notifications.after_commit(notifications.network_submitted, network)
+    return network
 
 
 _DECISION_TARGET = {
@@ -205,7 +206,7 @@ def _already_decided(network: Network) -> DomainError:
     if decision is None:
         return DomainError(
             _("Netværket er ikke indstillet til Direktørforum; det er %(status)s.")
-            % {"status": network.get_status_display().lower()},
+            % {"status": network.status_text},
             code="not_submitted",
         )
     return DomainError(
@@ -254,6 +255,7 @@ def _decide(
     except IntegrityError:
         raise _already_decided(network) from None
     _move(network, to=_DECISION_TARGET[outcome], by=by, comment=comment)
+    notifications.after_commit(notifications.decision_made, decision)
     return decision
 
 
@@ -302,9 +304,7 @@ def network_start(*, network: Network, by, comment: str = "") -> Network:
         if network.type.requires_approval and network.status in (Status.DRAFT, Status.SUBMITTED):
             message = _("Direktørforum skal godkende netværket, før det kan starte.")
         else:
-            message = _("Netværket kan ikke startes; det er %(status)s.") % {
-                "status": network.get_status_display().lower()
-            }
+            message = _("Netværket kan ikke startes; det er %(status)s.") % {"status": network.status_text}
         raise DomainError(message, code="wrong_status", findings=rules.blocking(network, rules.Action.START))
     _refuse_if_blocked(network, rules.Action.START, _("Netværket kan ikke starte endnu. Ret først:"))
     network.started_at = timezone.now()
@@ -319,8 +319,7 @@ def network_conclude(
     _require_leader(network, by)
     if network.status != Status.ACTIVE:
         raise DomainError(
-            _("Kun et aktivt netværk kan afsluttes; dette er %(status)s.")
-            % {"status": network.get_status_display().lower()},
+            _("Kun et aktivt netværk kan afsluttes; dette er %(status)s.") % {"status": network.status_text},
             code="wrong_status",
         )
     fields = ["concluded_at"]
@@ -342,7 +341,7 @@ def network_cancel(*, network: Network, by, comment: str) -> Network:
         )
     if network.status not in OPEN_STATUSES:
         raise DomainError(
-            _("Netværket er allerede %(status)s.") % {"status": network.get_status_display().lower()},
+            _("Netværket er allerede %(status)s.") % {"status": network.status_text},
             code="wrong_status",
         )
     comment = (comment or "").strip()
@@ -446,3 +445,106 @@ def meeting_delete(*, meeting: Meeting, by) -> None:
     _require_leader(network, by)
     _require_editable(network)
     meeting.delete()
+
+
+# --- Checks for pages, and changes that span several rows --------------------------------------
+
+
+def network_check_create(*, by) -> None:
+    """Raise the refusal `network_create` would give `by`, without creating anything.
+
+    Pages ask before they show a registration form, so nobody fills in a form they cannot send.
+    """
+    if not (roles.is_leader(by) or roles.is_administrator(by)):
+        raise RoleRefused(_("Kun netværksledere kan oprette netværk."), code="not_leader")
+
+
+def network_check_change(*, network: Network, by) -> None:
+    """Raise the refusal a change to the network's content would get now, without changing anything.
+
+    Pages ask before they show an edit form; the services still check again when the form is sent.
+    """
+    _require_leader(network, by)
+    _require_editable(network)
+
+
+class RowRefused(DomainError):
+    """One row of a bulk change could not be saved, so none was. `index` is the row (from 0);
+    `error` is the row's `ValidationError`, with messages keyed by field."""
+
+    def __init__(self, *, index: int, error):
+        messages = [str(m) for m in error.messages] if hasattr(error, "messages") else [str(error)]
+        super().__init__(
+            _("Række %(row)d kan ikke gemmes, så intet er gemt: %(errors)s")
+            % {"row": index + 1, "errors": " ".join(messages)},
+            code="row_invalid",
+        )
+        self.index = index
+        self.error = error
+
+
+def _each_row(rows: Sequence[Mapping], save) -> list:
+    saved = []
+    for index, row in enumerate(rows):
+        try:
+            saved.append(save(**row))
+        except ValidationError as exc:
+            raise RowRefused(index=index, error=exc) from exc
+    return saved
+
+
+@transaction.atomic
+def participant_add_many(*, network: Network, by, rows: Sequence[Mapping]) -> list[Participant]:
+    """Add several participants (a CSV import) in one transaction: all of them, or none."""
+    network = _locked(network)
+    _require_leader(network, by)
+    _require_editable(network)
+    return _each_row(rows, lambda **row: participant_add(network=network, by=by, **row))
+
+
+@transaction.atomic
+def meeting_create_many(*, network: Network, by, meetings: Sequence[Mapping]) -> list[Meeting]:
+    """Save a meeting plan in one transaction: all of its meetings, or none.
+
+    Each meeting is checked as `meeting_create` checks it, against the ones saved before it, so a
+    plan that would take a learning network past its maximum is refused at the meeting that does.
+    """
+    network = _locked(network)
+    _require_leader(network, by)
+    _require_editable(network)
+    return _each_row(meetings, lambda **row: meeting_create(network=network, by=by, **row))
+
+
+@transaction.atomic
+def network_conclude_with_commitments(
+    *,
+    network: Network,
+    by,
+    outcome_summary: str | None = None,
+    commitments: Mapping[int, str] | None = None,
+    comment: str = "",
+) -> Network:
+    """Conclude the network and record what each participant commits to put into practice.
+
+    One transaction: if the network cannot be concluded, none of the commitments is saved either.
+    `commitments` maps participant ids of this network to their commitment.
+    """
+    locked = _locked(network)
+    _require_leader(locked, by)
+    commitments = dict(commitments or {})
+    if commitments and locked.status == Status.ACTIVE:
+        rows = Participant.objects.select_for_update().filter(network=locked, pk__in=commitments)
+        participants = {p.pk: p for p in rows}
+        if set(commitments) - set(participants):
+            raise DomainError(
+                _("Forpligtelser kan kun noteres for netværkets egne deltagere."), code="not_participant"
+            )
+        others = [name for name in PARTICIPANT_FIELDS if name != "commitment"]
+        for pk, text in commitments.items():
+            participant = participants[pk]
+            text = (text or "").strip()
+            if participant.commitment != text:
+                participant.commitment = text
+                participant.full_clean(exclude=[*others, "network"])
+                participant.save(update_fields=["commitment"])
+    return network_conclude(network=locked, by=by, outcome_summary=outcome_summary, comment=comment)

@@ -1,0 +1,99 @@
+"""Email to the people a change concerns, through Django's mail framework.
+
+Services call these from `transaction.on_commit`, so nobody hears of a change that was rolled back.
+Texts are templates under templates/emails/; links are absolute from SITE_URL.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from networks import roles
+from networks.models import Decision, Network
+
+logger = logging.getLogger(__name__)
+
+
+def after_commit(notify: Callable, *args) -> None:
+    """Send once the transaction has committed. A mail server that is down must not turn a change
+    that has landed into an error page, so failures are logged, not raised."""
+
+    def deliver():
+        try:
+            notify(*args)
+        except Exception:
+            logger.exception("Could not send %s", notify.__name__)
+
+    transaction.on_commit(deliver)
+
+
+def absolute_url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def display_name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def _send(subject: str, template: str, context: dict, recipients: Iterable[str]) -> int:
+    recipients = sorted({address for address in recipients if address})
+    if not recipients:
+        return 0
+    body = render_to_string(template, {"site_url": settings.SITE_URL, **context})
+    # One message per recipient, so nobody sees who else received it.
+    return sum(send_one(subject, body, address) for address in recipients)
+
+
+def send_one(subject: str, body: str, address: str) -> int:
+    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address], fail_silently=False)
+
+
+def direktoerforum_members():
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=roles.DIREKTOERFORUM)
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def network_submitted(network: Network) -> int:
+    """Tell Direktørforum's members that a case waits for them (the leader is never told of their own)."""
+    members = direktoerforum_members().exclude(pk=network.leader_id)
+    return _send(
+        _("Ny sag til Direktørforum: %(title)s") % {"title": network.title},
+        "emails/network_submitted.txt",
+        {
+            "network": network,
+            "leader_name": display_name(network.leader),
+            "case_url": absolute_url(reverse("direktoerforum:case", args=[network.pk])),
+        },
+        (member.email for member in members),
+    )
+
+
+def decision_made(decision: Decision) -> int:
+    """Tell the leader what Direktørforum decided, with the comment."""
+    network = decision.network
+    return _send(
+        _("Direktørforums afgørelse om %(title)s: %(outcome)s")
+        % {"title": network.title, "outcome": decision.get_outcome_display().lower()},
+        "emails/decision_made.txt",
+        {
+            "network": network,
+            "decision": decision,
+            "decided_by_name": display_name(decision.decided_by),
+            "network_url": absolute_url(network.get_absolute_url()),
+        },
+        [network.leader.email],
+    )

@@ -1,0 +1,215 @@
+"""The reminders `manage.py send_reminders` sends, meant for a daily cron job.
+
+Each reminder is recorded in `SentReminder` under a key naming what it was about (the meeting and
+its date, the sprint's last day, the ISO week for recurring ones) before the email goes out, in the
+same transaction: running the command twice the same day sends nothing twice, and a reminder whose
+email failed is tried again the next run. What is due is asked of `networks.rules` where a rule
+says it (a sprint ended without conclusion, too few meetings planned).
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections import Counter
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from networks import notifications, rules, selectors
+from networks.models import (
+    OPEN_STATUSES,
+    Meeting,
+    MeetingStatus,
+    Network,
+    NetworkTypeCode,
+    ReminderKind,
+    SentReminder,
+    Status,
+)
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Reminder:
+    kind: ReminderKind
+    key: str
+    recipient: object
+    subject: str
+    template: str
+    context: dict
+
+
+def _day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    return start, start + datetime.timedelta(days=1)
+
+
+def _week_key(day: datetime.date) -> str:
+    year, week, _weekday = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def meetings_tomorrow(today: datetime.date):
+    start, end = _day_bounds(today + datetime.timedelta(days=1))
+    meetings = (
+        Meeting.objects.filter(
+            starts_at__gte=start,
+            starts_at__lt=end,
+            network__status__in=OPEN_STATUSES,
+        )
+        .exclude(status=MeetingStatus.CANCELLED)
+        .select_related("network", "network__leader")
+        .order_by("starts_at")
+    )
+    for meeting in meetings:
+        network = meeting.network
+        yield Reminder(
+            ReminderKind.MEETING_TOMORROW,
+            f"meeting:{meeting.pk}:{timezone.localtime(meeting.starts_at).isoformat()}",
+            network.leader,
+            _("Påmindelse: %(title)s i morgen") % {"title": meeting.title},
+            "emails/reminder_meeting.txt",
+            {"meeting": meeting, "network": network},
+        )
+
+
+def _open_networks(type_code: str):
+    return (
+        Network.objects.filter(type__code=type_code, status__in=OPEN_STATUSES)
+        .select_related("type", "leader")
+        .prefetch_related(
+            "participants",
+            Prefetch("meetings", queryset=Meeting.objects.order_by("starts_at", "pk")),
+        )
+        .order_by("pk")
+    )
+
+
+def welfare_sprints(today: datetime.date):
+    ending_within = datetime.timedelta(days=settings.REMINDER_SPRINT_ENDING_DAYS)
+    for network in _open_networks(NetworkTypeCode.WELFARE).filter(status=Status.ACTIVE):
+        end = network.sprint_end
+        if end is None:
+            continue
+        codes = {f.code for f in rules.findings(network, today=today)}
+        if "sprint_ended_not_concluded" in codes:
+            kind, subject = (
+                ReminderKind.SPRINT_ENDED,
+                _("Sprinten i %(title)s er slut – afslut netværket"),
+            )
+        elif today <= end <= today + ending_within:
+            kind, subject = ReminderKind.SPRINT_ENDING, _("Sprinten i %(title)s slutter snart")
+        else:
+            continue
+        yield Reminder(
+            kind,
+            f"network:{network.pk}:{end.isoformat()}",
+            network.leader,
+            subject % {"title": network.title},
+            "emails/reminder_sprint.txt",
+            {
+                "network": network,
+                "kind": kind.value,
+                "days_left": (end - today).days,
+                "days_over": (today - end).days,
+                "network_url": notifications.absolute_url(network.get_absolute_url()),
+            },
+        )
+
+
+def learning_meeting_plans(today: datetime.date):
+    for network in _open_networks(NetworkTypeCode.LEARNING).filter(status__in=[Status.DRAFT, Status.ACTIVE]):
+        found = [f for f in rules.all_findings(network, today=today) if f.code == "too_few_meetings"]
+        if not found:
+            continue
+        yield Reminder(
+            ReminderKind.TOO_FEW_MEETINGS,
+            f"network:{network.pk}:{_week_key(today)}",
+            network.leader,
+            _("Planlæg flere møder i %(title)s") % {"title": network.title},
+            "emails/reminder_meetings_plan.txt",
+            {
+                "network": network,
+                "message": found[0].message,
+                "network_url": notifications.absolute_url(network.get_absolute_url()),
+            },
+        )
+
+
+def direktoerforum_digest(today: datetime.date):
+    waiting_days = settings.REMINDER_CASE_WAITING_DAYS
+    cases = [
+        (network, (today - timezone.localdate(network.submitted_at)).days)
+        for network in selectors.direktoerforum_queue()
+        if network.submitted_at
+    ]
+    cases = [(network, days) for network, days in cases if days > waiting_days]
+    if not cases:
+        return
+    for member in notifications.direktoerforum_members():
+        own = [(network, days) for network, days in cases if network.leader_id != member.pk]
+        if not own:
+            continue
+        yield Reminder(
+            ReminderKind.DIREKTOERFORUM_DIGEST,
+            f"digest:{_week_key(today)}",
+            member,
+            _("%(count)d sager har ventet mere end %(days)d dage på Direktørforum")
+            % {"count": len(own), "days": waiting_days},
+            "emails/reminder_digest.txt",
+            {
+                "cases": [
+                    {
+                        "network": network,
+                        "days": days,
+                        "url": notifications.absolute_url(reverse("direktoerforum:case", args=[network.pk])),
+                    }
+                    for network, days in own
+                ],
+                "waiting_days": waiting_days,
+                "dashboard_url": notifications.absolute_url(reverse("direktoerforum:dashboard")),
+            },
+        )
+
+
+SOURCES = (meetings_tomorrow, welfare_sprints, learning_meeting_plans, direktoerforum_digest)
+
+
+def send_due(today: datetime.date | None = None) -> Counter:
+    """Send every reminder due `today` that has not been sent before. Returns counts per kind."""
+    today = today or timezone.localdate()
+    sent: Counter = Counter()
+    for source in SOURCES:
+        for reminder in source(today):
+            if not reminder.recipient.email or not reminder.recipient.is_active:
+                continue
+            if _send_once(reminder):
+                sent[reminder.kind] += 1
+    return sent
+
+
+def _send_once(reminder: Reminder) -> bool:
+    body = render_to_string(
+        reminder.template,
+        {"recipient": reminder.recipient, "site_url": settings.SITE_URL, **reminder.context},
+    )
+    try:
+        with transaction.atomic():
+            SentReminder.objects.create(kind=reminder.kind, key=reminder.key, recipient=reminder.recipient)
+            # Inside the transaction: if the mail server refuses, the record is rolled back and
+            # the reminder goes out on the next run.
+            notifications.send_one(reminder.subject, body, reminder.recipient.email)
+    except IntegrityError:
+        return False
+    except Exception:
+        logger.exception("Could not send %s reminder %s", reminder.kind, reminder.key)
+        return False
+    return True

@@ -1,0 +1,177 @@
+"""Direktørforum's workspace: the queue of innovation networks, the decision on one case, the agenda.
+
+Members and administrators see the pages (anyone else 403); only members decide, never on a
+network they lead — `services` enforces both, and the page says so instead of offering buttons.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from networks import roles, rules, selectors, services
+from networks.models import DecisionOutcome, Status
+
+DECIDERS = {
+    DecisionOutcome.APPROVED: services.network_approve,
+    DecisionOutcome.REJECTED: services.network_reject,
+    DecisionOutcome.CHANGES_REQUESTED: services.network_request_changes,
+}
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("Afgørelse"),
+        choices=[
+            (DecisionOutcome.APPROVED, gettext_lazy("Godkend")),
+            (DecisionOutcome.CHANGES_REQUESTED, gettext_lazy("Ønsk ændringer")),
+            (DecisionOutcome.REJECTED, gettext_lazy("Afvis")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": gettext_lazy("Vælg en afgørelse.")},
+    )
+    comment = forms.CharField(
+        label=gettext_lazy("Begrundelse"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy(
+            "Skal udfyldes ved afvisning og ved ønske om ændringer. Sendes til netværkslederen."
+        ),
+    )
+    meeting_date = forms.DateField(
+        label=gettext_lazy("Direktørforums mødedato"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=gettext_lazy("Datoen for mødet, hvor sagen blev afgjort (valgfri)."),
+        error_messages={"invalid": gettext_lazy("Angiv en gyldig dato.")},
+    )
+
+
+def _require_workspace_access(user) -> None:
+    if not (roles.is_direktoerforum(user) or roles.is_administrator(user)):
+        raise PermissionDenied(_("Kun Direktørforum og administratorer har adgang til denne side."))
+
+
+def _case_for_user(user, pk):
+    network = selectors.network_for_user(user, pk)
+    if not network.type.requires_approval or not network.submission_round:
+        raise Http404
+    return network
+
+
+def _days_waiting(network, today) -> int | None:
+    if network.submitted_at is None:
+        return None
+    return (today - timezone.localdate(network.submitted_at)).days
+
+
+def _case_rows(networks):
+    today = timezone.localdate()
+    return [
+        {
+            "network": network,
+            "findings": rules.findings(network),
+            "days_waiting": _days_waiting(network, today),
+        }
+        for network in networks
+    ]
+
+
+def _decision_refusal(user, network) -> str:
+    """Why this user cannot decide this case now, or "" if they can."""
+    if not roles.is_direktoerforum(user):
+        return _("Kun medlemmer af Direktørforum kan træffe afgørelse om innovationsnetværk.")
+    if network.leader_id == user.pk:
+        return _("Du leder selv netværket og kan derfor ikke træffe afgørelse om det.")
+    if network.status != Status.SUBMITTED:
+        return _("Sagen venter ikke på en afgørelse; netværket er %(status)s.") % {
+            "status": network.status_text
+        }
+    return ""
+
+
+@require_GET
+def dashboard(request):
+    _require_workspace_access(request.user)
+    portfolio = list(selectors.direktoerforum_portfolio())
+    return render(
+        request,
+        "networks/direktoerforum/dashboard.html",
+        {
+            "queue": _case_rows(selectors.direktoerforum_queue()),
+            "decisions": selectors.recent_decisions(),
+            "portfolio": [(network, rules.progress(network)) for network in portfolio],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def case(request, pk):
+    _require_workspace_access(request.user)
+    network = _case_for_user(request.user, pk)
+    refusal = _decision_refusal(request.user, network)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST":
+        if refusal:
+            raise PermissionDenied(refusal)
+        if form.is_valid():
+            outcome = form.cleaned_data["outcome"]
+            try:
+                DECIDERS[outcome](
+                    network=network,
+                    by=request.user,
+                    comment=form.cleaned_data["comment"],
+                    meeting_date=form.cleaned_data["meeting_date"],
+                )
+            except services.DomainError as error:
+                if error.code == "comment_required":
+                    form.add_error("comment", error.message)
+                else:
+                    # Typically another member decided a moment earlier: say who, and what.
+                    messages.error(request, error.message)
+                    return redirect("direktoerforum:case", pk=network.pk)
+            else:
+                messages.success(
+                    request,
+                    _("Afgørelsen er registreret: %(outcome)s. Netværkslederen har fået besked.")
+                    % {"outcome": DecisionOutcome(outcome).label.lower()},
+                )
+                return redirect("direktoerforum:case", pk=network.pk)
+    decisions, status_changes = selectors.case_history(network)
+    status_changes = list(status_changes)
+    submissions = [c for c in status_changes if c.to_status == Status.SUBMITTED]
+    network.submitted_at = submissions[-1].changed_at if submissions else None
+    return render(
+        request,
+        "networks/direktoerforum/case.html",
+        {
+            "network": network,
+            "findings": rules.findings(network),
+            "form": form,
+            "refusal": refusal,
+            "decisions": decisions,
+            "status_changes": status_changes,
+            "days_waiting": _days_waiting(network, timezone.localdate()),
+        },
+    )
+
+
+@require_GET
+def agenda(request):
+    _require_workspace_access(request.user)
+    ids = [value for value in request.GET.getlist("sag") if value.isdigit()]
+    cases = _case_rows(selectors.direktoerforum_cases(ids)) if ids else []
+    if not cases:
+        messages.error(request, _("Vælg mindst én ventende sag til dagsordenen."))
+        return redirect("direktoerforum:dashboard")
+    return render(
+        request,
+        "networks/direktoerforum/agenda.html",
+        {"cases": cases, "printed_on": timezone.localdate()},
+    )
