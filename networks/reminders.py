@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from networks import notifications, rules, selectors
 from networks.models import (
@@ -162,7 +163,11 @@ def direktoerforum_digest(today: datetime.date):
             ReminderKind.DIREKTOERFORUM_DIGEST,
             f"digest:{_week_key(today)}",
             member,
-            _("%(count)d sager har ventet mere end %(days)d dage på Direktørforum")
+            ngettext(
+                "%(count)d sag har ventet mere end %(days)d dage på Direktørforum",
+                "%(count)d sager har ventet mere end %(days)d dage på Direktørforum",
+                len(own),
+            )
             % {"count": len(own), "days": waiting_days},
             "emails/reminder_digest.txt",
             {

@@ -83,12 +83,20 @@ def _case_rows(networks):
     ]
 
 
-def _decision_refusal(user, network) -> str:
-    """Why this user cannot decide this case now, or "" if they can."""
+def _role_refusal(user, network) -> str:
+    """Why this user may never decide this case, or "" if their role allows it."""
     if not roles.is_direktoerforum(user):
         return _("Kun medlemmer af Direktørforum kan træffe afgørelse om innovationsnetværk.")
     if network.leader_id == user.pk:
         return _("Du leder selv netværket og kan derfor ikke træffe afgørelse om det.")
+    return ""
+
+
+def _decision_refusal(user, network) -> str:
+    """Why this user cannot decide this case now, or "" if they can."""
+    refusal = _role_refusal(user, network)
+    if refusal:
+        return refusal
     if network.status != Status.SUBMITTED:
         return _("Sagen venter ikke på en afgørelse; netværket er %(status)s.") % {
             "status": network.status_text
@@ -115,11 +123,13 @@ def dashboard(request):
 def case(request, pk):
     _require_workspace_access(request.user)
     network = _case_for_user(request.user, pk)
-    refusal = _decision_refusal(request.user, network)
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        if refusal:
-            raise PermissionDenied(refusal)
+        role_refusal = _role_refusal(request.user, network)
+        if role_refusal:
+            raise PermissionDenied(role_refusal)
+        # A case decided since the page was opened is not refused here: the service says which
+        # decision won, and the member sees that.
         if form.is_valid():
             outcome = form.cleaned_data["outcome"]
             try:
@@ -143,6 +153,7 @@ def case(request, pk):
                     % {"outcome": DecisionOutcome(outcome).label.lower()},
                 )
                 return redirect("direktoerforum:case", pk=network.pk)
+    refusal = _decision_refusal(request.user, network)
     decisions, status_changes = selectors.case_history(network)
     status_changes = list(status_changes)
     submissions = [c for c in status_changes if c.to_status == Status.SUBMITTED]
@@ -165,7 +176,12 @@ def case(request, pk):
 @require_GET
 def agenda(request):
     _require_workspace_access(request.user)
-    ids = [value for value in request.GET.getlist("sag") if value.isdigit()]
+    # Only plain ASCII ids of a sane length: "²".isdigit() is true, and huge numbers overflow.
+    ids = [
+        int(value)
+        for value in request.GET.getlist("sag")
+        if value.isascii() and value.isdigit() and len(value) <= 18
+    ]
     cases = _case_rows(selectors.direktoerforum_cases(ids)) if ids else []
     if not cases:
         messages.error(request, _("Vælg mindst én ventende sag til dagsordenen."))
