@@ -1,0 +1,337 @@
+"""The report's exports: the selected networks, their participants and their meetings.
+
+CSV is UTF-8 with a byte order mark and ";" between fields, which is what Danish Excel opens
+without a wizard; XLSX is written with openpyxl, with dates and times as real date cells. Both
+carry the same rows, built once by the `*_table` functions, each from a fixed number of queries.
+
+Personal data — participants' names and emails — is only in the participant export. The
+networks export counts meetings exactly as the report page does (`reports.with_meeting_counts`)
+and lists each network's findings from `networks.rules`.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Lower
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from networks import reports, rules
+from networks.models import Meeting, MeetingStatus, NetworkTypeCode, Participant, ParticipantRole, Status
+
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DATE_FORMAT = "dd-mm-yyyy"
+DATETIME_FORMAT = "dd-mm-yyyy hh:mm"
+# A cell starting with one of these is run as a formula by spreadsheet programs; a participant's
+# name or a meeting's title must never be (CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass
+class Table:
+    """One export: its file name (without extension), sheet title, column headers and rows."""
+
+    name: str
+    title: str
+    headers: list[str]
+    rows: list[list]
+
+
+def _person(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def _local_day(moment: datetime.datetime | None) -> datetime.date | None:
+    return timezone.localdate(moment) if moment else None
+
+
+def network_table(report_filter: reports.ReportFilter, *, today: datetime.date) -> Table:
+    """Networks with type, status, leader, dates, counts and findings.
+
+    Queries: the networks with their type, leader and meeting counts (1), their participants (1)
+    and their meetings (1), which the rules read.
+    """
+    networks = (
+        reports.with_meeting_counts(report_filter.networks(), report_filter)
+        .select_related("type", "leader")
+        .prefetch_related("participants", "meetings")
+        .order_by("title", "pk")
+    )
+    headers = [
+        _("ID"),
+        _("Titel"),
+        _("Tema"),
+        _("Netværkstype"),
+        _("Status"),
+        _("Netværksleder"),
+        _("Oprettet"),
+        _("Planlagt start"),
+        _("Planlagt afslutning"),
+        _("Sprintens første dag"),
+        _("Sprintens sidste dag"),
+        _("Startet"),
+        _("Afsluttet"),
+        _("Deltagere"),
+        _("Nuværende kernedeltagere"),
+        _("Møder planlagt"),
+        _("Møder afholdt"),
+        _("Møder aflyst"),
+        _("Fremmøder ved afholdte møder"),
+        _("Indstillingsrunder"),
+        _("Fundkoder"),
+        _("Fund"),
+    ]
+    rows = []
+    for network in networks:
+        found = rules.findings(network, today=today)
+        participants = network.participants.all()
+        rows.append(
+            [
+                network.pk,
+                network.title,
+                network.theme,
+                network.type.name,
+                network.get_status_display(),
+                _person(network.leader),
+                _local_day(network.created_at),
+                network.planned_start,
+                network.planned_end,
+                network.sprint_start,
+                network.sprint_end,
+                _local_day(network.started_at),
+                _local_day(network.concluded_at),
+                len(participants),
+                sum(1 for p in participants if p.role == ParticipantRole.CORE and p.left_on is None),
+                network.planned,
+                network.held,
+                network.cancelled,
+                network.attendances,
+                network.submission_round,
+                ", ".join(finding.code for finding in found),
+                " | ".join(finding.message for finding in found),
+            ]
+        )
+    return Table("netvaerk", _("Netværk"), headers, rows)
+
+
+def participant_table(report_filter: reports.ReportFilter, *, today: datetime.date) -> Table:
+    """Every participant of the selected networks, with name and email (the one export that has them).
+
+    "Netværk nu (samme e-mail)" counts the selected networks in which someone with this email
+    (in any capitalisation) takes part now — the count behind the report's "in several networks".
+    One query.
+    """
+    selected = report_filter.network_ids()
+    same_person = (
+        Participant.objects.filter(network__in=selected, left_on__isnull=True)
+        .exclude(email="")
+        .annotate(key=Lower("email"))
+        .filter(key=OuterRef("key"))
+        .order_by()
+        .values("key")
+        .annotate(n=Count("network", distinct=True))
+        .values("n")
+    )
+    held_in_period = Q(meetings_attended__status=MeetingStatus.HELD) & report_filter.in_period(
+        "meetings_attended__starts_at"
+    )
+    participants = (
+        Participant.objects.filter(network__in=selected)
+        .select_related("network", "network__type")
+        .annotate(
+            key=Lower("email"),
+            attended=Count("meetings_attended", filter=held_in_period),
+            networks_now=Coalesce(Subquery(same_person), 0),
+        )
+        .order_by("network__title", "network_id", "role", "name", "pk")
+    )
+    headers = [
+        _("Netværk-ID"),
+        _("Netværk"),
+        _("Netværkstype"),
+        _("Navn"),
+        _("E-mail"),
+        _("Organisation"),
+        _("Aktørtype"),
+        _("Rolle"),
+        _("Med fra"),
+        _("Udtrådt"),
+        _("Afholdte møder deltaget"),
+        _("Netværk nu (samme e-mail)"),
+        _("Forpligtelse"),
+    ]
+    rows = [
+        [
+            p.network_id,
+            p.network.title,
+            p.network.type.name,
+            p.name,
+            p.email,
+            p.organisation,
+            p.get_actor_category_display(),
+            p.get_role_display(),
+            p.joined_on,
+            p.left_on,
+            p.attended,
+            p.networks_now if p.email else None,
+            p.commitment,
+        ]
+        for p in participants
+    ]
+    return Table("deltagere", _("Deltagere"), headers, rows)
+
+
+def meeting_table(report_filter: reports.ReportFilter, *, today: datetime.date) -> Table:
+    """The selected networks' meetings in the period, with attendance counts but no names. One query."""
+    meetings = (
+        Meeting.objects.filter(network__in=report_filter.network_ids())
+        .filter(report_filter.in_period("starts_at"))
+        .select_related("network", "network__type")
+        .annotate(
+            attendee_count=Count("attendees"),
+            core_count=Count("attendees", filter=Q(attendees__role=ParticipantRole.CORE)),
+        )
+        .order_by("network__title", "network_id", "starts_at", "pk")
+    )
+    headers = [
+        _("Netværk-ID"),
+        _("Netværk"),
+        _("Netværkstype"),
+        _("Møde"),
+        _("Status"),
+        _("Starter"),
+        _("Slutter"),
+        _("Sted"),
+        _("Fremmødte"),
+        _("Heraf kernedeltagere"),
+    ]
+    rows = [
+        [
+            m.network_id,
+            m.network.title,
+            m.network.type.name,
+            m.title,
+            m.get_status_display(),
+            m.starts_at,
+            m.ends_at,
+            m.location,
+            m.attendee_count,
+            m.core_count,
+        ]
+        for m in meetings
+    ]
+    return Table("moeder", _("Møder"), headers, rows)
+
+
+TABLES: dict[str, Callable[..., Table]] = {
+    "netvaerk": network_table,
+    "deltagere": participant_table,
+    "moeder": meeting_table,
+}
+
+
+# --- Formats ----------------------------------------------------------------------------------
+
+
+def _csv_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return f"'{value}"
+    return str(value)
+
+
+def csv_bytes(table: Table) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(table.headers)
+    writer.writerows([_csv_value(value) for value in row] for row in table.rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _write_row(sheet, row_number: int, values: Iterable) -> None:
+    for column, value in enumerate(values, start=1):
+        if isinstance(value, datetime.datetime):
+            # Excel has no time zones: the local time is what the reader expects to see.
+            cell = sheet.cell(row_number, column, timezone.localtime(value).replace(tzinfo=None))
+            cell.number_format = DATETIME_FORMAT
+        elif isinstance(value, datetime.date):
+            cell = sheet.cell(row_number, column, value)
+            cell.number_format = DATE_FORMAT
+        else:
+            cell = sheet.cell(row_number, column, value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # text stays text, even when it starts with "="
+
+
+def _describe(report_filter: reports.ReportFilter) -> list[tuple[str, object]]:
+    everything = _("Alle")
+    return [
+        (
+            _("Netværkstype"),
+            str(NetworkTypeCode(report_filter.type).label) if report_filter.type else everything,
+        ),
+        (_("Status"), str(Status(report_filter.status).label) if report_filter.status else everything),
+        (_("Netværksleder"), report_filter.leader_name or everything),
+        (_("Periode fra og med"), report_filter.period_from),
+        (_("Periode til og med"), report_filter.period_to),
+    ]
+
+
+def xlsx_bytes(table: Table, report_filter: reports.ReportFilter, *, today: datetime.date) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = table.title
+    _write_row(sheet, 1, table.headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for number, row in enumerate(table.rows, start=2):
+        _write_row(sheet, number, row)
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.headers))}{len(table.rows) + 1}"
+    for column, header in enumerate(table.headers, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = max(12, min(40, len(header) + 4))
+
+    about = workbook.create_sheet(_("Om udtrækket"))
+    facts = [
+        (_("Udtræk"), table.title),
+        (_("Dannet"), today),
+        *_describe(report_filter),
+        (_("Rækker"), len(table.rows)),
+    ]
+    for number, (label, value) in enumerate(facts, start=1):
+        _write_row(about, number, [label, value])
+    about.column_dimensions["A"].width = 22
+    about.column_dimensions["B"].width = 40
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def response(dataset: str, fmt: str, report_filter: reports.ReportFilter, *, today=None) -> HttpResponse:
+    """The export `dataset` ("netvaerk", "deltagere", "moeder") of the selection, as "csv" or "xlsx"."""
+    today = today or timezone.localdate()
+    table = TABLES[dataset](report_filter, today=today)
+    if fmt == "csv":
+        content, content_type = csv_bytes(table), CSV_CONTENT_TYPE
+    else:
+        content, content_type = xlsx_bytes(table, report_filter, today=today), XLSX_CONTENT_TYPE
+    http_response = HttpResponse(content, content_type=content_type)
+    http_response["Content-Disposition"] = f'attachment; filename="{table.name}-{today.isoformat()}.{fmt}"'
+    return http_response
