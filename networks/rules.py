@@ -244,7 +244,11 @@ def _innovation_rules(f: _Facts) -> Iterator[Finding]:
             Action.SUBMIT,
             field="strategy_reference",
         )
-    if f.type.requires_approval and network.status != Status.APPROVED:
+    if f.type.requires_approval and network.status not in (
+        Status.APPROVED,
+        Status.ACTIVE,
+        Status.CONCLUDED,
+    ):
         yield _blocks(
             "approval_required",
             _("Direktørforum skal godkende netværket, før det kan starte."),
@@ -429,11 +433,27 @@ def blocking(network: Network, action: Action, *, today: datetime.date | None = 
     ]
 
 
+@dataclass(frozen=True)
+class ChecklistStep:
+    code: str
+    done: bool
+    # The blocking finding that keeps the step open, with its message saying what to do.
+    finding: Finding | None = None
+
+
+def checklist(network: Network, *, today: datetime.date | None = None) -> list[ChecklistStep]:
+    """The steps from setup to conclusion for the network's type, each done or held open by a finding."""
+    open_findings = {f.code: f for f in all_findings(network, today=today) if f.blocks}
+    return [
+        ChecklistStep(code, code not in open_findings, open_findings.get(code))
+        for code in _checklist_codes(network)
+    ]
+
+
 def progress(network: Network, *, today: datetime.date | None = None) -> tuple[int, int]:
-    """(steps done, steps in all) towards the network's next transitions, for a "4 af 6 trin" checklist."""
-    checks = _checklist_codes(network)
-    open_codes = {f.code for f in all_findings(network, today=today) if f.blocks}
-    return sum(1 for code in checks if code not in open_codes), len(checks)
+    """(steps done, steps in all), for a "4 af 6 trin" summary."""
+    steps = checklist(network, today=today)
+    return sum(1 for step in steps if step.done), len(steps)
 
 
 def _checklist_codes(network: Network) -> list[str]:

@@ -1,16 +1,20 @@
-"""The overview at /: each role sees the networks it may see, with their findings."""
+"""The start page at /: own networks for leaders, the cases for Direktørforum, all for administrators."""
+
+import datetime
 
 import pytest
+import time_machine
 
 from networks import services
-from tests.conftest import add_core, add_meetings
+from networks.models import Network
+from tests.conftest import add_core, add_meetings, assert_sent_to_login, ready_to_start
+
+NEW_YEAR = datetime.datetime(2027, 1, 1, 12, 0, tzinfo=datetime.UTC)
 
 
 @pytest.fixture
 def networks(draft_welfare, draft_learning, submitted_innovation, other_leader, welfare_type):
-    others = services.network_create(
-        by=other_leader, type=welfare_type, title="Bedre overgange", theme="Sammenhæng"
-    )
+    others = services.network_create(by=other_leader, type=welfare_type, title="Bedre overgange", theme="S")
     return {
         "welfare": draft_welfare,
         "learning": draft_learning,
@@ -20,56 +24,91 @@ def networks(draft_welfare, draft_learning, submitted_innovation, other_leader, 
 
 
 def test_anonymous_is_sent_to_login(client, db):
-    response = client.get("/")
-    assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/?next=/")
+    assert_sent_to_login(client.get("/"))
 
 
-def test_leader_sees_own_networks_and_their_findings(client, leader, networks):
-    client.force_login(leader)
-    response = client.get("/")
-    assert response.status_code == 200
-    page = response.content.decode()
-    assert "Mine netværk" in page
+def test_it_rejects_post(login, leader):
+    assert login("leader").post("/").status_code == 405
+
+
+def test_a_leader_sees_own_networks_with_status_progress_and_findings(login, networks):
+    page = login("leader").get("/").content.decode()
+    assert "<h1" in page and "Mine netværk" in page
     for key in ("welfare", "learning", "innovation"):
         assert networks[key].title in page
     assert networks["other"].title not in page
-    assert "Fastlæg sprintens første og sidste dag, før netværket starter." in page
+    assert "Indstillet til Direktørforum" in page and "Kladde" in page
+    assert "0 af 4 trin" in page
+    assert "<strong>Mangler:</strong> Fastlæg sprintens første og sidste dag, før netværket starter." in page
     assert 'lang="da"' in page
 
 
-def test_direktoerforum_sees_submitted_innovation_networks_but_not_others_drafts(client, direktoer, networks):
-    client.force_login(direktoer)
-    page = client.get("/").content.decode()
-    assert networks["innovation"].title in page
-    assert networks["welfare"].title not in page
-    assert networks["other"].title not in page
+@time_machine.travel(NEW_YEAR)
+def test_the_next_meeting_and_the_sprint_days_left_are_shown(login, leader, draft_welfare):
+    Network.objects.filter(pk=draft_welfare.pk).update(
+        sprint_start=datetime.date(2026, 12, 28), sprint_end=datetime.date(2027, 1, 20)
+    )
+    add_meetings(draft_welfare, 2, first=datetime.date(2026, 12, 29))  # Dec 29 (past) and Jan 28
+    page = login("leader").get("/").content.decode()
+    assert "torsdag 28. januar kl. 09.00 – Netværksmøde 2" in page
+    assert "20 dage tilbage af sprinten, i dag medregnet (dag 5 af 24)." in page
 
 
-def test_administrator_sees_every_network(client, administrator, networks):
-    client.force_login(administrator)
-    page = client.get("/").content.decode()
+def test_networks_with_blocking_findings_come_first(login, leader, learning_type, draft_welfare):
+    ready = services.network_create(by=leader, type=learning_type, title="Aaa klar", theme="T")
+    ready_to_start(ready)
+    add_meetings(ready, 4)
+    rows = login("leader").get("/").context["my_open"]
+    assert [row.network.title for row in rows] == ["Frivillige mod ensomhed", "Aaa klar"]
+    assert rows[1].blocking == []
+
+
+def test_closed_networks_are_listed_apart(login, leader, draft_welfare, draft_learning):
+    services.network_cancel(network=draft_learning, by=leader, comment="Droppet")
+    response = login("leader").get("/")
+    assert [row.network.title for row in response.context["my_closed"]] == ["Hvem er de frivillige?"]
+    assert "Afsluttede, afviste og annullerede" in response.content.decode()
+
+
+@pytest.mark.parametrize("persona", ["leader", "outsider"])
+def test_someone_without_networks_is_pointed_to_the_type_guide(login, persona, outsider, leader):
+    page = login(persona).get("/").content.decode()
+    assert "Du har ingen netværk endnu" in page
+    assert 'href="/netvaerk/guide/">Find din netværkstype</a>' in page
+
+
+def test_only_those_who_may_register_get_the_register_button(login, leader, outsider):
+    assert 'href="/netvaerk/ny/"' in login("leader").get("/").content.decode()
+    assert 'href="/netvaerk/ny/"' not in login("outsider").get("/").content.decode()
+
+
+def test_direktoerforum_sees_the_cases_awaiting_a_decision_but_not_others_drafts(login, direktoer, networks):
+    response = login("direktoer").get("/")
+    page = response.content.decode()
+    assert "Netværk og sager til Direktørforum" in page
+    assert [row.network.title for row in response.context["awaiting_decision"]] == ["Velfærd med frivillige"]
+    assert networks["welfare"].title not in page and networks["other"].title not in page
+
+
+def test_an_administrator_sees_every_open_network(login, administrator, networks):
+    response = login("administrator").get("/")
+    page = response.content.decode()
     assert "Alle netværk" in page
     for network in networks.values():
         assert network.title in page
+    assert "Du har ingen netværk endnu" not in page
 
 
-def test_a_leader_without_networks_is_told_so(client, outsider):
-    client.force_login(outsider)
-    page = client.get("/").content.decode()
-    assert "Der er ingen igangværende netværk, du har adgang til." in page
-
-
-def test_it_rejects_post(client, leader):
-    client.force_login(leader)
-    assert client.post("/").status_code == 405
-
-
-def test_query_count_does_not_grow_with_networks(client, administrator, networks, django_assert_num_queries):
-    for network in networks.values():
-        add_core(network, 3)
-        add_meetings(network, 2)
-    client.force_login(administrator)
-    # session, user, user's groups (role), networks with type and leader, participants, meetings
-    with django_assert_num_queries(6):
-        assert client.get("/").status_code == 200
+@pytest.mark.parametrize("size", [1, 3])
+def test_query_count_does_not_grow_with_networks(
+    login, administrator, leader, welfare_type, django_assert_num_queries, size
+):
+    for number in range(size):
+        network = services.network_create(by=leader, type=welfare_type, title=f"N{number}", theme="T")
+        add_core(network, size)
+        add_meetings(network, size)
+    for persona in ("leader", "administrator"):
+        client = login(persona)
+        # session, user, user's groups (role), networks with type and leader, participants, meetings
+        with django_assert_num_queries(6):
+            assert client.get("/").status_code == 200

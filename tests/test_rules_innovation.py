@@ -341,8 +341,9 @@ def test_findings_show_only_what_concerns_the_next_transition(submitted_innovati
     services.network_approve(network=network, by=direktoer)
     network = services.network_start(network=network, by=leader)
 
-    # Once active, the approval (a start rule) is past; concluding is what comes next.
-    assert "approval_required" in codes(rules.all_findings(network))
+    # Once active, the approval is a step done; concluding is what comes next.
+    assert "approval_required" not in codes(rules.all_findings(network))
+    assert [step.code for step in rules.checklist(network) if not step.done] == ["outcome_summary_missing"]
     found = codes(rules.findings(network))
     assert "approval_required" not in found
     assert "outcome_summary_missing" in found

@@ -1,0 +1,108 @@
+"""The lifecycle buttons: submit to Direktørforum, start, conclude (with the outcome and, for a
+learning network, each participant's commitment) and cancel (with a reason).
+
+The services decide; a refusal comes back as a Danish message and the findings that block.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from networks import rules, services
+from networks.forms import CancelForm, ConcludeForm, add_refusal, add_service_errors
+from networks.models import OPEN_STATUSES
+from networks.services import DomainError, RoleRefused
+from networks.views.access import network_page, show_refusal
+
+
+def _transition(request, network, service, success: str):
+    try:
+        service(network=network, by=request.user)
+    except RoleRefused as exc:
+        raise PermissionDenied(exc.message) from exc
+    except DomainError as exc:
+        show_refusal(request, exc)
+    else:
+        messages.success(request, success)
+    return redirect(network)
+
+
+@require_POST
+@network_page(lead=True)
+def network_submit(request, network):
+    return _transition(
+        request,
+        network,
+        services.network_submit,
+        _("Netværket er indstillet til Direktørforum. Du får besked, når der er truffet en afgørelse."),
+    )
+
+
+@require_POST
+@network_page(lead=True)
+def network_start(request, network):
+    return _transition(request, network, services.network_start, _("Netværket er startet. God arbejdslyst!"))
+
+
+@require_http_methods(["GET", "POST"])
+@network_page(lead=True)
+def network_conclude(request, network):
+    if rules.Action.CONCLUDE not in rules.next_actions(network):
+        messages.error(
+            request,
+            _("Netværket er %(status)s og kan ikke afsluttes nu.") % {"status": network.status_text},
+        )
+        return redirect(network)
+    form = ConcludeForm(request.POST if request.method == "POST" else None, network=network)
+    if form.is_bound and form.is_valid():
+        try:
+            services.network_conclude_with_commitments(
+                network=network,
+                by=request.user,
+                outcome_summary=form.cleaned_data["outcome_summary"],
+                commitments=form.commitments,
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except RoleRefused as exc:
+            raise PermissionDenied(exc.message) from exc
+        except DomainError as exc:
+            add_refusal(form, exc)
+        else:
+            messages.success(request, _("Netværket er afsluttet, og resultatet er gemt."))
+            return redirect(network)
+    return render(
+        request,
+        "networks/network_conclude.html",
+        {
+            "form": form,
+            "network": network,
+            # Warnings about concluding (e.g. no commitments yet) help before the leader confirms.
+            "findings": [f for f in rules.findings(network) if rules.Action.CONCLUDE in f.actions],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@network_page(lead=True)
+def network_cancel(request, network):
+    if network.status not in OPEN_STATUSES:
+        messages.error(request, _("Netværket er allerede %(status)s.") % {"status": network.status_text})
+        return redirect(network)
+    form = CancelForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            services.network_cancel(network=network, by=request.user, comment=form.cleaned_data["comment"])
+        except RoleRefused as exc:
+            raise PermissionDenied(exc.message) from exc
+        except DomainError as exc:
+            add_refusal(form, exc, {"comment_required": "comment"})
+        else:
+            messages.success(request, _("Netværket er annulleret."))
+            return redirect(network)
+    return render(request, "networks/network_cancel.html", {"form": form, "network": network})
