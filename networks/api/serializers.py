@@ -1,0 +1,332 @@
+"""What the API reads and writes.
+
+Serializers parse JSON into Python values and check types and sizes only. Whether the data makes
+sense for the network (a sprint of at most 28 days, at most five learning meetings, an end after
+its start, ...) is decided by the models' `full_clean()` and `networks.rules`, which the services
+run; the API and the pages therefore refuse the same data with the same Danish messages.
+"""
+
+import datetime
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from networks import rules
+from networks.models import (
+    Decision,
+    Meeting,
+    Network,
+    NetworkType,
+    NetworkTypeCode,
+    Participant,
+    Status,
+    StatusChange,
+    WelfareTrack,
+)
+
+# Dates outside this span are typing mistakes; far outside it, the rules' date arithmetic (a
+# sprint's last allowed day, a plan's expected end) would overflow Python's dates near year 9999.
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+LATEST_DATE = datetime.date(2100, 12, 31)
+EARLIEST_DATETIME = datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)
+LATEST_DATETIME = datetime.datetime(2100, 12, 31, 23, 59, 59, tzinfo=datetime.UTC)
+# Free text (purpose, mandate, minutes, ...) has no length in the database; this bounds one request.
+TEXT_MAX_LENGTH = 20_000
+MAX_LIST_LENGTH = 500
+
+
+class DateField(serializers.DateField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("validators", [MinValueValidator(EARLIEST_DATE), MaxValueValidator(LATEST_DATE)])
+        super().__init__(**kwargs)
+
+
+class DateTimeField(serializers.DateTimeField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "validators", [MinValueValidator(EARLIEST_DATETIME), MaxValueValidator(LATEST_DATETIME)]
+        )
+        super().__init__(**kwargs)
+
+
+class StrictSerializerMixin:
+    # Refuses fields the serializer does not know, so a misspelt field is an error rather than a
+    # silent no-op. Read-only fields (id, status, leader, findings) may be sent back unchanged.
+
+    unknown_field_message = _("Ukendt felt.")
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        unknown = sorted(set(self.initial_data) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError({name: [self.unknown_field_message] for name in unknown})
+        return attrs
+
+
+class ModelSerializer(StrictSerializerMixin, serializers.ModelSerializer):
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateField: DateField,
+        models.DateTimeField: DateTimeField,
+    }
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if isinstance(model_field, models.TextField):
+            kwargs.setdefault("max_length", TEXT_MAX_LENGTH)
+        return field_class, kwargs
+
+
+class Serializer(StrictSerializerMixin, serializers.Serializer):
+    pass
+
+
+# --- Fields -----------------------------------------------------------------------------------
+
+
+class NetworkTypeField(serializers.ChoiceField):
+    # The type's code (`innovation` / `welfare` / `learning`) in JSON; the `NetworkType` in Python.
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=NetworkTypeCode.choices, **kwargs)
+
+    def to_representation(self, value):
+        return value.code
+
+    def to_internal_value(self, data):
+        code = super().to_internal_value(data)
+        network_type = NetworkType.objects.filter(code=code).first()
+        if network_type is None:
+            self.fail("invalid_choice", input=data)
+        return network_type
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string", "enum": WelfareTrack.values}})
+class TracksField(serializers.ListField):
+    # Which values are allowed is the rules' business (`tracks_invalid`); here only the shape.
+    child = serializers.CharField(max_length=50)
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=len(WelfareTrack.values) * 2, **kwargs)
+
+
+class AttendeesField(serializers.ListField):
+    # Participant ids in JSON; the participants in Python (resolved by the meeting serializer).
+
+    child = serializers.IntegerField(min_value=1)
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=MAX_LIST_LENGTH, **kwargs)
+
+    def to_representation(self, data):
+        return [participant.pk for participant in data.all()]
+
+
+# --- Networks ---------------------------------------------------------------------------------
+
+
+class FindingSerializer(serializers.Serializer):
+    """Et fund fra typens regler: `blocks` forhindrer en overgang, `warns` er en advarsel."""
+
+    level = serializers.ChoiceField(choices=[(str(level), str(level)) for level in rules.Level])
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class NetworkSerializer(ModelSerializer):
+    """Et netværk. `type` er typens kode; `status`, `leader` og `findings` kan kun læses."""
+
+    type = NetworkTypeField()
+    leader = serializers.CharField(source="leader.username", read_only=True)
+    tracks = TracksField(required=False)
+    findings = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Network
+        fields = [
+            "id",
+            "title",
+            "theme",
+            "purpose",
+            "type",
+            "status",
+            "leader",
+            "mandate",
+            "mandate_clarified",
+            "strategy_reference",
+            "tracks",
+            "planned_start",
+            "planned_end",
+            "sprint_start",
+            "sprint_end",
+            "outcome_summary",
+            "findings",
+        ]
+        read_only_fields = ["status"]
+
+    @extend_schema_field(FindingSerializer(many=True))
+    def get_findings(self, network) -> list[dict[str, str]]:
+        return [finding.as_dict() for finding in rules.findings(network)]
+
+
+class NetworkFilterSerializer(serializers.Serializer):
+    """Filtre på listen over netværk."""
+
+    type = serializers.ChoiceField(
+        choices=NetworkTypeCode.choices, required=False, help_text=_("Typens kode.")
+    )
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+
+
+class TransitionSerializer(Serializer):
+    """En overgang i netværkets livsforløb."""
+
+    DECISIONS = ("approve", "reject", "request_changes")
+    ACTIONS = ("submit", *DECISIONS, "start", "conclude", "cancel")
+
+    action = serializers.ChoiceField(choices=[(action, action) for action in ACTIONS])
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH, default="")
+    meeting_date = DateField(
+        required=False,
+        allow_null=True,
+        help_text=_("Direktørforums mødedato; kun ved approve, reject og request_changes."),
+    )
+    outcome_summary = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=TEXT_MAX_LENGTH,
+        help_text=_("Netværkets resultat; kun ved conclude (ellers bruges det gemte resultat)."),
+    )
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        action = attrs["action"]
+        if attrs.get("meeting_date") is not None and action not in self.DECISIONS:
+            raise serializers.ValidationError(
+                {"meeting_date": [_("En mødedato hører kun til Direktørforums afgørelser.")]}
+            )
+        if "outcome_summary" in attrs and action != "conclude":
+            raise serializers.ValidationError(
+                {"outcome_summary": [_("Resultatet angives kun, når netværket afsluttes.")]}
+            )
+        return attrs
+
+
+# --- Participants and meetings ----------------------------------------------------------------
+
+
+class ParticipantSerializer(ModelSerializer):
+    """En deltager i netværket."""
+
+    class Meta:
+        model = Participant
+        fields = [
+            "id",
+            "network",
+            "name",
+            "email",
+            "organisation",
+            "actor_category",
+            "role",
+            "joined_on",
+            "left_on",
+            "commitment",
+        ]
+        read_only_fields = ["network"]
+        # The model's constraints (one e-mail per network) are checked by full_clean() in the services.
+        validators = []
+
+
+class MeetingSerializer(ModelSerializer):
+    """Et netværksmøde. `attendees` er id'er på netværkets deltagere."""
+
+    attendees = AttendeesField(required=False, help_text=_("Id'er på netværkets deltagere."))
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "id",
+            "network",
+            "title",
+            "starts_at",
+            "ends_at",
+            "location",
+            "agenda",
+            "minutes",
+            "status",
+            "attendees",
+        ]
+        read_only_fields = ["network"]
+        validators = []
+
+    def validate_attendees(self, ids):
+        """Ids to participants of this meeting's network (in the context); an id from another network
+        is unknown here, exactly like one that does not exist."""
+        network = self.context["network"]
+        participants = {participant.pk: participant for participant in network.participants.all()}
+        unknown = [pk for pk in dict.fromkeys(ids) if pk not in participants]
+        if unknown:
+            message = serializers.PrimaryKeyRelatedField.default_error_messages["does_not_exist"]
+            raise serializers.ValidationError([message.format(pk_value=pk) for pk in unknown])
+        return [participants[pk] for pk in dict.fromkeys(ids)]
+
+
+# --- Read-only records ------------------------------------------------------------------------
+
+
+class DecisionSerializer(ModelSerializer):
+    """Direktørforums afgørelse om én indstilling."""
+
+    decided_by = serializers.CharField(source="decided_by.username", read_only=True)
+
+    class Meta:
+        model = Decision
+        fields = ["id", "round", "outcome", "comment", "decided_by", "decided_at", "meeting_date"]
+        read_only_fields = fields
+
+
+class StatusChangeSerializer(ModelSerializer):
+    """Et skridt i netværkets livsforløb: hvem, hvornår, fra, til og hvorfor."""
+
+    # Empty for the creation, which comes from nowhere.
+    from_status = serializers.ChoiceField(choices=Status.choices, allow_blank=True, read_only=True)
+    changed_by = serializers.CharField(source="changed_by.username", read_only=True)
+
+    class Meta:
+        model = StatusChange
+        fields = ["id", "from_status", "to_status", "changed_by", "changed_at", "comment"]
+        read_only_fields = fields
+
+
+# --- Schema-only shapes -----------------------------------------------------------------------
+
+
+class LoginSerializer(serializers.Serializer):
+    """Brugernavn og adgangskode."""
+
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"})
+
+
+class TokenSerializer(serializers.Serializer):
+    """Send den som `Authorization: Token <token>`."""
+
+    token = serializers.CharField()
+
+
+class ErrorSerializer(serializers.Serializer):
+    """En afvisning: 401, 403 eller 404."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField(required=False, help_text=_("Fast kode for afvisningen, fx not_leader."))
+
+
+class DomainErrorSerializer(serializers.Serializer):
+    """409: netværkets tilstand eller en regel forhindrer ændringen."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField(help_text=_("Fast kode, fx wrong_status, blocked, read_only."))
+    findings = FindingSerializer(many=True)

@@ -1,0 +1,44 @@
+"""/api/v1/: the JSON API, its OpenAPI schema and the interactive documentation."""
+
+from django.urls import path, re_path, register_converter
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from networks.api import views
+
+# Row ids are 64-bit; a longer number in the address is a 404 like any unknown id, not a database error.
+MAX_ID = 2**63 - 1
+
+
+class IdConverter:
+    regex = "[0-9]+"
+
+    def to_python(self, value: str) -> int:
+        if len(value) > 19 or int(value) > MAX_ID:
+            raise ValueError(value)
+        return int(value)
+
+    def to_url(self, value) -> str:
+        return str(value)
+
+
+register_converter(IdConverter, "api_id")
+
+app_name = "api"
+
+urlpatterns = [
+    path("auth/token/", views.TokenView.as_view(), name="token"),
+    path("networks/", views.NetworkList.as_view(), name="network-list"),
+    path("networks/<api_id:pk>/", views.NetworkDetail.as_view(), name="network-detail"),
+    path("networks/<api_id:pk>/transitions/", views.NetworkTransitions.as_view(), name="network-transitions"),
+    path(
+        "networks/<api_id:pk>/participants/", views.NetworkParticipants.as_view(), name="network-participants"
+    ),
+    path("networks/<api_id:pk>/meetings/", views.NetworkMeetings.as_view(), name="network-meetings"),
+    path("networks/<api_id:pk>/decisions/", views.NetworkDecisions.as_view(), name="network-decisions"),
+    path("networks/<api_id:pk>/history/", views.NetworkHistory.as_view(), name="network-history"),
+    path("participants/<api_id:pk>/", views.ParticipantDetail.as_view(), name="participant-detail"),
+    path("meetings/<api_id:pk>/", views.MeetingDetail.as_view(), name="meeting-detail"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    re_path(r"^.*$", views.not_found),
+]
