@@ -5,6 +5,8 @@ Validation that needs a type's parameters (sprint length, the meeting plan) is a
 Invariants the database can guard on its own are constraints.
 """
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -12,6 +14,20 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+LATEST_DATE = datetime.date(2999, 12, 31)
+
+
+def validate_plausible_date(value):
+    """Refuse dates no network will have (year 1, year 9999): date arithmetic on them overflows."""
+    day = value.date() if isinstance(value, datetime.datetime) else value
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise ValidationError(
+            _("Angiv en dato mellem %(earliest)s og %(latest)s."),
+            code="implausible_date",
+            params={"earliest": EARLIEST_DATE.year, "latest": LATEST_DATE.year},
+        )
 
 
 def _choices_constraint(field: str, choices: type[models.TextChoices], name: str):
@@ -201,10 +217,18 @@ class Network(models.Model):
         blank=True,
         help_text=_("Velfærdsnetværkets spor: relationel koordinering, borgerdeltagelse og innovation."),
     )
-    planned_start = models.DateField(_("planlagt start"), null=True, blank=True)
-    planned_end = models.DateField(_("planlagt afslutning"), null=True, blank=True)
-    sprint_start = models.DateField(_("sprintens første dag"), null=True, blank=True)
-    sprint_end = models.DateField(_("sprintens sidste dag"), null=True, blank=True)
+    planned_start = models.DateField(
+        _("planlagt start"), null=True, blank=True, validators=[validate_plausible_date]
+    )
+    planned_end = models.DateField(
+        _("planlagt afslutning"), null=True, blank=True, validators=[validate_plausible_date]
+    )
+    sprint_start = models.DateField(
+        _("sprintens første dag"), null=True, blank=True, validators=[validate_plausible_date]
+    )
+    sprint_end = models.DateField(
+        _("sprintens sidste dag"), null=True, blank=True, validators=[validate_plausible_date]
+    )
     outcome_summary = models.TextField(
         _("resultat"),
         blank=True,
@@ -295,8 +319,8 @@ class Participant(models.Model):
         default=ParticipantRole.CORE,
         help_text=_("Kernedeltagere bærer netværket; perifere deltagere inddrages undervejs."),
     )
-    joined_on = models.DateField(_("med fra"), null=True, blank=True)
-    left_on = models.DateField(_("udtrådt"), null=True, blank=True)
+    joined_on = models.DateField(_("med fra"), null=True, blank=True, validators=[validate_plausible_date])
+    left_on = models.DateField(_("udtrådt"), null=True, blank=True, validators=[validate_plausible_date])
     commitment = models.TextField(
         _("forpligtelse"),
         blank=True,
@@ -350,8 +374,8 @@ class Meeting(models.Model):
         Network, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("netværk")
     )
     title = models.CharField(_("titel"), max_length=200)
-    starts_at = models.DateTimeField(_("starter"))
-    ends_at = models.DateTimeField(_("slutter"), null=True, blank=True)
+    starts_at = models.DateTimeField(_("starter"), validators=[validate_plausible_date])
+    ends_at = models.DateTimeField(_("slutter"), null=True, blank=True, validators=[validate_plausible_date])
     location = models.CharField(_("sted"), max_length=200, blank=True)
     agenda = models.TextField(_("dagsorden"), blank=True)
     minutes = models.TextField(_("referat"), blank=True)
@@ -421,6 +445,7 @@ class Decision(models.Model):
         null=True,
         blank=True,
         help_text=_("Datoen for det møde i Direktørforum, hvor sagen blev afgjort."),
+        validators=[validate_plausible_date],
     )
 
     objects = DecisionQuerySet.as_manager()
