@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
-from networks.views import health
+from networks.views import health, pages
 
 admin.site.site_header = _("Netværk – administration")
 admin.site.site_title = _("Netværk")
@@ -15,6 +15,8 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("privatliv/", pages.privacy, name="privacy"),
+    path("tilgaengelighed/", pages.accessibility, name="accessibility"),
     path("sprog/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("networks.api.urls")),
