@@ -24,7 +24,7 @@ run: $(BIN)/.installed
 test: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python manage.py makemigrations --check --dry-run --no-input -v0
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run --no-input -v0
 	$(BIN)/pytest
 
 ## test-postgres: the suite on a local PostgreSQL (started and prepared by .ci/postgres.sh, as root)
