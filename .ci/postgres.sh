@@ -2,6 +2,8 @@
 # Installs (where missing) and starts a local PostgreSQL from Debian's packages, and creates the
 # role and database the test suite uses. Prints the DATABASE_URL to use. Needs root.
 set -euo pipefail
+# Only the URL goes to standard output (callers capture it); everything else to standard error.
+exec 3>&1 1>&2
 
 if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
     apt-get update -qq
@@ -22,4 +24,4 @@ su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='netvaerk'\"" 
     || su postgres -c "psql -qc \"CREATE ROLE netvaerk LOGIN CREATEDB PASSWORD 'netvaerk'\""
 su postgres -c "psql -qtAc \"SELECT 1 FROM pg_database WHERE datname='netvaerk'\"" | grep -q 1 \
     || su postgres -c "createdb -O netvaerk netvaerk"
-echo "postgres://netvaerk:netvaerk@127.0.0.1:5432/netvaerk"
+echo "postgres://netvaerk:netvaerk@127.0.0.1:5432/netvaerk" >&3
