@@ -3,7 +3,7 @@
 from django.urls import path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from networks.api import views
+from networks.api import reports, views
 
 # Row ids are 64-bit; a longer number in the address is a 404 like any unknown id, not a database error.
 MAX_ID = 2**63 - 1
@@ -38,6 +38,7 @@ urlpatterns = [
     path("networks/<api_id:pk>/history/", views.NetworkHistory.as_view(), name="network-history"),
     path("participants/<api_id:pk>/", views.ParticipantDetail.as_view(), name="participant-detail"),
     path("meetings/<api_id:pk>/", views.MeetingDetail.as_view(), name="meeting-detail"),
+    path("reports/summary/", reports.ReportSummary.as_view(), name="report-summary"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     re_path(r"^.*$", views.not_found),
