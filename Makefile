@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 POSTGRES_URL ?= postgres://netvaerk:netvaerk@127.0.0.1:5432/netvaerk
 
-.PHONY: run test test-postgres lint format messages clean
+.PHONY: run test test-postgres lint format messages clean bench
 
 # XStatic-Bootstrap builds from source with setuptools < 81 (see build-constraints.txt).
 $(BIN)/.installed: requirements.txt requirements-dev.txt build-constraints.txt
@@ -47,3 +47,26 @@ messages: $(BIN)/.installed
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
+
+## screenshots: the main pages with the demo data at desktop and phone width, into docs/screenshots/ (needs /usr/bin/chromium)
+.PHONY: screenshots
+screenshots: $(BIN)/.installed
+	$(BIN)/python -m tests.e2e.screenshots
+
+## audit: bandit on the app's code (no medium or high finding unexplained) and pip-audit on the
+## pinned requirements; says loudly what could not be checked (see docs/RELIABILITY.md)
+.PHONY: audit
+audit: $(BIN)/.installed
+	$(BIN)/python .ci/audit.py
+
+## loadtest: 50 users for 60 s against gunicorn + PostgreSQL on loopback, PostgreSQL restarted
+## under load, 20 members deciding the same case at once; figures into docs/RELIABILITY.md (root)
+.PHONY: loadtest
+loadtest: $(BIN)/.installed
+	$(BIN)/python -m tests.load.run
+
+## bench: seed N = 100 and N = 10 000, serve with gunicorn (DEBUG=0, 2 workers) on 127.0.0.1, time
+## every main page on SQLite and on PostgreSQL (BENCH_POSTGRES_URL, default the local test server;
+## empty to skip); tables into docs/PERFORMANCE.md. BENCH_JOURNEY_SECONDS=10 for a quick run.
+bench: $(BIN)/.installed
+	BENCH_POSTGRES_URL=$${BENCH_POSTGRES_URL-$(POSTGRES_URL)} $(BIN)/python bench/run.py

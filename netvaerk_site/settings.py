@@ -4,12 +4,14 @@ Every value a deployment changes comes from an environment variable; the default
 ones for a developer's machine. Nothing secret has a default once DEBUG is off.
 """
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
 import dj_email_url
 import xstatic.pkg.bootstrap
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -53,21 +55,32 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
+    "axes",
+    "simple_history",
     "networks",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "networks.middleware.DanishByDefaultMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Logs out a session idle for longer than SESSION_IDLE_MINUTES; logs refused requests.
+    "networks.security.IdleSessionMiddleware",
+    "networks.security.RefusalLogMiddleware",
     # Every page needs a login unless its view is marked login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The audit trail (simple_history) records the request's user as who made each change.
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "netvaerk_site.urls"
@@ -101,13 +114,25 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers wait for each other instead of failing at once with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL's JIT spends ~0.5 s compiling the report's and the export's queries, longer than
+    # they take to run (docs/PERFORMANCE.md); a web app's short queries gain nothing from it.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# One cache for every app server: a table in the same database (created by `migrate`), never one
+# process's memory. It holds the report page's figures until something they count changes.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "netvaerk_cache"}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# django-axes first: it refuses a locked-out username before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "networks.security.LoginAttemptBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "networks:home"
@@ -218,12 +243,75 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# No script reads the CSRF cookie: forms carry the token, and the API docs page gets it rendered in.
+CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
+
+# Idle timeout: a session unused for this long is over (networks.security.IdleSessionMiddleware
+# renews it at most once a minute while in use, instead of a database write on every request).
+SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+
+# Content-Security-Policy (django-csp 4): only the app's own files. No inline script runs unless it
+# carries the request's nonce (the API docs page's start-up script is the only one).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        # Bootstrap draws its form controls' icons as data: SVG images.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Login protection (django-axes): after LOGIN_FAILURE_LIMIT failed attempts for one username from
+# one address, that pair is locked for LOGIN_LOCKOUT_MINUTES, on the pages and the API token alike.
+# The attempts are rows in the database, so every app server sees the same lockout.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+# Username and address together: a wrong password for one person never locks out a colleague
+# behind the same proxy, and nobody can lock a user out from elsewhere.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Attempts during the lockout do not prolong it; the period is what the page says.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_LOCKOUT_CALLABLE = "networks.security.lockout_response"
+AXES_USERNAME_CALLABLE = "networks.security.attempt_username"
+# The client's address is REMOTE_ADDR unless the deployment names the header its own proxy sets
+# (e.g. HTTP_X_FORWARDED_FOR): a header the client can set itself must never decide the lockout.
+AXES_IPWARE_META_PRECEDENCE_ORDER = tuple(env_list("LOGIN_CLIENT_IP_HEADERS", "REMOTE_ADDR"))
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("LOGIN_PROXY_COUNT") or 0) or None
+# Axes' own log lines are replaced by the netvaerk.security logger's (networks.security).
+AXES_VERBOSE = False
+
+# GDPR: participants of a network concluded or cancelled this many months ago are anonymised by
+# `manage.py apply_retention` (run daily); the privacy notice states the same period.
+PARTICIPANT_RETENTION_MONTHS = int(os.environ.get("PARTICIPANT_RETENTION_MONTHS", "24"))
+# The audit trail ("Historik") on a network's page shows this many latest changes.
+AUDIT_HISTORY_ROWS = 25
+# The admin shows each object's history but never reverts to an old version: that would change
+# status and content behind the services' and the rules' back.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Failed logins, lockouts and refused requests: who (username), from where (IP), what (path).
+        # Never a password. Its own name, so a deployment can route it to the security log.
+        "netvaerk.security": {"level": os.environ.get("SECURITY_LOG_LEVEL", "INFO")},
+        # django-axes reports every attempt at INFO, with the username masked; ours says it better.
+        "axes": {"level": "WARNING"},
+    },
 }

@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
-from networks.views import health, pages
+from networks.views import gdpr, health, pages
 
 admin.site.site_header = _("Netværk – administration")
 admin.site.site_title = _("Netværk")
@@ -19,6 +19,10 @@ urlpatterns = [
     path("tilgaengelighed/", pages.accessibility, name="accessibility"),
     path("sprog/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
+    # Personal data (GDPR) for administrators: find, export, anonymise a participant.
+    path("admin-vaerktoejer/persondata/", gdpr.person, name="gdpr_person"),
+    path("admin-vaerktoejer/persondata/udtraek/", gdpr.person_export, name="gdpr_export"),
+    path("admin-vaerktoejer/persondata/anonymiser/", gdpr.person_erase, name="gdpr_erase"),
     path("api/v1/", include("networks.api.urls")),
     path("direktoerforum/", include("networks.urls_direktoerforum")),
     path("rapporter/", include("networks.urls_reports")),

@@ -6,10 +6,11 @@ change or delete them. Closed and submitted networks are read-only, as everywher
 """
 
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from networks import rules
 from networks.models import (
@@ -30,7 +31,8 @@ def findings_html(findings):
         return _("Ingen bemærkninger")
     labels = {rules.Level.BLOCKS: _("Blokerer"), rules.Level.WARNS: _("Advarsel")}
     return format_html(
-        "<ul style='margin:0;padding-left:1.2em'>{}</ul>",
+        # No style attribute: the Content-Security-Policy allows no inline styles.
+        "<ul>{}</ul>",
         format_html_join(
             "",
             "<li><strong>{}:</strong> {}</li>",
@@ -153,8 +155,22 @@ class NetworkTypeAdmin(admin.ModelAdmin):
         return False
 
 
+class HistoryAdmin(SimpleHistoryAdmin):
+    """The "Historik" button shows the object's audit trail (django-simple-history), read-only.
+
+    An old version is shown but never saved back: restoring one would change status and content
+    behind the services' and the rules' back (SIMPLE_HISTORY_REVERT_DISABLED only hides the button,
+    so the POST is refused here too).
+    """
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "GET":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
 @admin.register(Network)
-class NetworkAdmin(admin.ModelAdmin):
+class NetworkAdmin(HistoryAdmin):
     list_display = ("title", "type", "status", "leader", "planned_start", "findings_summary")
     list_filter = ("type", "status")
     search_fields = ("title", "theme", "leader__username", "leader__first_name", "leader__last_name")
@@ -216,7 +232,7 @@ class NetworkAdmin(admin.ModelAdmin):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(admin.ModelAdmin):
+class ParticipantAdmin(HistoryAdmin):
     list_display = ("name", "email", "organisation", "actor_category", "role", "network", "left_on")
     list_filter = ("actor_category", "role", "network__type")
     search_fields = ("name", "email", "organisation", "network__title")
@@ -232,7 +248,7 @@ class ParticipantAdmin(admin.ModelAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(HistoryAdmin):
     list_display = ("title", "network", "starts_at", "status", "location")
     list_filter = ("status", "network__type")
     search_fields = ("title", "network__title", "location")

@@ -17,7 +17,7 @@ import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, prefetch_related_objects
 from django.db.models.functions import Coalesce, Lower
 from django.http import HttpResponse
 from django.utils import timezone
@@ -27,7 +27,15 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from networks import reports, rules
-from networks.models import Meeting, MeetingStatus, NetworkTypeCode, Participant, ParticipantRole, Status
+from networks.models import (
+    OPEN_STATUSES,
+    Meeting,
+    MeetingStatus,
+    NetworkTypeCode,
+    Participant,
+    ParticipantRole,
+    Status,
+)
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -52,22 +60,40 @@ def _person(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def _local_day(moment: datetime.datetime | None) -> datetime.date | None:
-    return timezone.localdate(moment) if moment else None
+def _count_of(rows: QuerySet) -> Coalesce:
+    """COUNT(*) of a correlated queryset as a column (a subquery, so it multiplies no join)."""
+    return Coalesce(Subquery(rows.order_by().values("network").annotate(n=Count("pk")).values("n")), 0)
+
+
+def _local_day(moment: datetime.datetime | None, zone=None) -> datetime.date | None:
+    """The local day of `moment`; `zone` (the current time zone) saves looking it up for every cell."""
+    return moment.astimezone(zone or timezone.get_current_timezone()).date() if moment else None
 
 
 def network_table(report_filter: reports.ReportFilter, *, today: datetime.date) -> Table:
     """Networks with type, status, leader, dates, counts and findings.
 
-    Queries: the networks with their type, leader and meeting counts (1), their participants (1)
-    and their meetings (1), which the rules read.
+    Queries: the networks with their type, leader, meeting and participant counts (1); then the
+    participants (1) and meetings (1) of the open networks only, the ones the rules have findings
+    for (`rules.findings` has none for a closed network), so a selection of ten thousand networks,
+    most of them concluded, does not load every participant there ever was.
     """
-    networks = (
+    networks = list(
         reports.with_meeting_counts(report_filter.networks(), report_filter)
+        .annotate(
+            participant_count=_count_of(Participant.objects.filter(network=OuterRef("pk"))),
+            core_count=_count_of(
+                Participant.objects.filter(network=OuterRef("pk")).filter(
+                    role=ParticipantRole.CORE, left_on__isnull=True
+                )
+            ),
+        )
         .select_related("type", "leader")
-        .prefetch_related("participants", "meetings")
         .order_by("title", "pk")
     )
+    prefetch_related_objects([n for n in networks if n.status in OPEN_STATUSES], "participants", "meetings")
+    status_labels = {value: str(label) for value, label in Status.choices}
+    zone = timezone.get_current_timezone()
     headers = [
         _("ID"),
         _("Titel"),
@@ -95,24 +121,23 @@ def network_table(report_filter: reports.ReportFilter, *, today: datetime.date) 
     rows = []
     for network in networks:
         found = rules.findings(network, today=today)
-        participants = network.participants.all()
         rows.append(
             [
                 network.pk,
                 network.title,
                 network.theme,
                 network.type.name,
-                network.get_status_display(),
+                status_labels[network.status],
                 _person(network.leader),
-                _local_day(network.created_at),
+                _local_day(network.created_at, zone),
                 network.planned_start,
                 network.planned_end,
                 network.sprint_start,
                 network.sprint_end,
-                _local_day(network.started_at),
-                _local_day(network.concluded_at),
-                len(participants),
-                sum(1 for p in participants if p.role == ParticipantRole.CORE and p.left_on is None),
+                _local_day(network.started_at, zone),
+                _local_day(network.concluded_at, zone),
+                network.participant_count,
+                network.core_count,
                 network.planned,
                 network.held,
                 network.cancelled,

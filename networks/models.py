@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 EARLIEST_DATE = datetime.date(1900, 1, 1)
 LATEST_DATE = datetime.date(2999, 12, 31)
@@ -246,6 +247,8 @@ class Network(models.Model):
     updated_at = models.DateTimeField(_("ændret"), auto_now=True)
 
     objects = NetworkQuerySet.as_manager()
+    # The audit trail: every create, change and delete, with who and when (the "Historik").
+    history = HistoricalRecords(verbose_name=_("historik for netværk"))
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -266,7 +269,15 @@ class Network(models.Model):
                 name="network_sprint_end_after_start",
             ),
         ]
-        indexes = [models.Index(fields=["leader", "status"], name="network_leader_status_idx")]
+        indexes = [
+            models.Index(fields=["leader", "status"], name="network_leader_status_idx"),
+            # The newest first (the default order): the API's list and the admin, a page at a time.
+            models.Index(fields=["-created_at", "-id"], name="network_newest_first_idx"),
+            # By title: the start page, the network list and Direktørforum's portfolio, a page at a time.
+            models.Index(fields=["title", "id"], name="network_by_title_idx"),
+            # Direktørforum's queue (status "submitted") and portfolio (approved and active, by title).
+            models.Index(fields=["status", "title"], name="network_status_title_idx"),
+        ]
 
     def __str__(self):
         return self.title
@@ -328,6 +339,7 @@ class Participant(models.Model):
     )
 
     objects = ParticipantQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("historik for deltager"))
 
     class Meta:
         ordering = ["role", "name", "pk"]
@@ -385,6 +397,7 @@ class Meeting(models.Model):
     attendees = models.ManyToManyField(
         Participant, blank=True, related_name="meetings_attended", verbose_name=_("fremmødte")
     )
+    history = HistoricalRecords(verbose_name=_("historik for møde"), m2m_fields=[attendees])
 
     class Meta:
         ordering = ["starts_at", "pk"]
@@ -449,6 +462,8 @@ class Decision(models.Model):
     )
 
     objects = DecisionQuerySet.as_manager()
+    # A decision is only ever created (save() and delete() refuse the rest), so its history is that.
+    history = HistoricalRecords(verbose_name=_("historik for afgørelse"))
 
     class Meta:
         ordering = ["decided_at", "pk"]
@@ -463,6 +478,8 @@ class Decision(models.Model):
                 name="decision_comment_unless_approved",
             ),
         ]
+        # Direktørforum's latest decided cases, newest first.
+        indexes = [models.Index(fields=["-decided_at", "-id"], name="decision_newest_first_idx")]
 
     def __str__(self):
         return f"{self.network}: {self.get_outcome_display()}"

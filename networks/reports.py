@@ -4,10 +4,13 @@
 parameters with Danish messages for anything invalid. `summary(report_filter)` is every figure
 the report page shows, as JSON-serialisable data: the page renders it, and the API returns it.
 
-Each figure is one grouped query (or a sorted list fetched in one query), so the number of
-queries does not grow with the number of networks. Where a figure says whether a type rule was
-kept, the rules are asked (`networks.rules`) or the network type's parameters are used, the
-ones the rules read; no rule's number is written here.
+Each figure is one grouped query (or a sorted list fetched in one query; figures over the same
+rows share one, with conditional aggregation or UNION ALL), so the number of queries does not
+grow with the number of networks: eight in all. The report page keeps what it shows in the shared
+cache until something it counts changes (`page_figures`, `data_version`).
+
+Where a figure says whether a type rule was kept, the rules are asked (`networks.rules`) or the
+network type's parameters are used, the ones the rules read; no rule's number is written here.
 
 The period: a network is in the selection when it existed during the period (created on or
 before its last day, and not concluded, rejected or cancelled before its first). Events with a
@@ -24,9 +27,13 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import (
     BooleanField,
+    Case,
+    CharField,
     Count,
     DurationField,
     Exists,
@@ -37,9 +44,11 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
+    When,
 )
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Lower, Trim, TruncDate
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -251,6 +260,10 @@ class ReportFilter:
         """The selection as a subquery, for filters on participants, meetings and decisions."""
         return self.networks().values("pk")
 
+    def of_selected_networks(self, path: str) -> Q:
+        """Rows whose network (at `path`) is in the selection; every row when nothing is filtered."""
+        return Q(**{f"{path}__in": self.network_ids()}) if self.params() else Q()
+
 
 # --- Helpers ----------------------------------------------------------------------------------
 
@@ -293,37 +306,55 @@ def _months_between(first: tuple[int, int], last: tuple[int, int]) -> list[tuple
 # --- The figures ------------------------------------------------------------------------------
 
 
-def type_status(report_filter: ReportFilter, types: list[NetworkType]) -> dict:
-    """Networks by type × status (one grouped query)."""
+def _types_with_counts(report_filter: ReportFilter) -> list[NetworkType]:
+    """The network types, each annotated with its selected networks per status (`n_<status>`) and
+    its concluded ones with an outcome (`concluded_kept`): one query, by conditional aggregation."""
+    selected = report_filter.of_selected_networks("networks")
     counts = {
-        (row["type__code"], row["status"]): row["n"]
-        for row in report_filter.networks().values("type__code", "status").annotate(n=Count("pk")).order_by()
+        f"n_{status}": Count("networks", filter=selected & Q(networks__status=status))
+        for status in Status.values
     }
+    # An outcome counts when it has a character that is not whitespace, as in the rules' strip().
+    kept = Count(
+        "networks",
+        filter=selected & Q(networks__status=Status.CONCLUDED, networks__outcome_summary__regex=r"\S"),
+    )
+    types = list(NetworkType.objects.annotate(**counts, concluded_kept=kept).order_by("pk"))
+    if report_filter.type:
+        types = [type_ for type_ in types if type_.code == report_filter.type]
+    return types
+
+
+def type_status(types: list[NetworkType]) -> dict:
+    """Networks by type × status, from `_types_with_counts`."""
     statuses = [{"code": code, "label": str(label)} for code, label in Status.choices]
     rows = []
     for type_ in types:
-        cells = [counts.get((type_.code, status["code"]), 0) for status in statuses]
+        cells = [getattr(type_, f"n_{status['code']}") for status in statuses]
         rows.append({"type": type_.code, "label": type_.name, "counts": cells, "total": sum(cells)})
     totals = [sum(row["counts"][i] for row in rows) for i in range(len(statuses))]
     return {"statuses": statuses, "rows": rows, "totals": totals, "total": sum(totals)}
 
 
 def per_month(report_filter: ReportFilter) -> list[dict]:
-    """How many networks started and concluded in each month (two grouped queries)."""
+    """How many networks started and concluded in each month (one query: the two groupings as
+    one UNION ALL)."""
     networks = report_filter.networks()
 
-    def by_month(path: str) -> dict[tuple[int, int], int]:
-        rows = (
+    def by_month(path: str, kind: str) -> QuerySet:
+        return (
             networks.filter(**{f"{path}__isnull": False})
             .filter(report_filter.in_period(path))
-            .annotate(year=ExtractYear(path), month=ExtractMonth(path))
-            .values("year", "month")
+            .annotate(kind=Value(kind), year=ExtractYear(path), month=ExtractMonth(path))
+            .values("kind", "year", "month")
             .annotate(n=Count("pk"))
             .order_by()
         )
-        return {(row["year"], row["month"]): row["n"] for row in rows}
 
-    started, concluded = by_month("started_at"), by_month("concluded_at")
+    counted: dict[str, dict[tuple[int, int], int]] = {"started": {}, "concluded": {}}
+    for row in by_month("started_at", "started").union(by_month("concluded_at", "concluded"), all=True):
+        counted[row["kind"]][(row["year"], row["month"])] = row["n"]
+    started, concluded = counted["started"], counted["concluded"]
     known = sorted({*started, *concluded})
     first = (
         (report_filter.period_from.year, report_filter.period_from.month)
@@ -350,15 +381,13 @@ def per_month(report_filter: ReportFilter) -> list[dict]:
     return result
 
 
-def overdue(report_filter: ReportFilter, today: datetime.date) -> list[dict]:
-    """Open networks past their planned end, and welfare networks whose sprint has ended while
-    they are still active (the rules' `sprint_ended_not_concluded`), with days overdue: the days
-    since the planned end or the sprint's last day, so a day past the end counts as 1 day."""
+def network_rows(report_filter: ReportFilter, today: datetime.date) -> list[dict]:
+    """One row per selected network, by title: its meeting counts (as `with_meeting_counts`) and
+    what `overdue` needs. One query, read by both `meetings` and `overdue`."""
     plan_passed = Q(status__in=OPEN_STATUSES, planned_end__lt=today)
     sprint_ended = Q(type__code=NetworkTypeCode.WELFARE, status=Status.ACTIVE, sprint_end__lt=today)
-    rows = (
-        report_filter.networks()
-        .filter(plan_passed | sprint_ended)
+    return list(
+        with_meeting_counts(report_filter.networks(), report_filter)
         .annotate(
             plan_passed=ExpressionWrapper(plan_passed, output_field=BooleanField()),
             sprint_ended=ExpressionWrapper(sprint_ended, output_field=BooleanField()),
@@ -376,9 +405,21 @@ def overdue(report_filter: ReportFilter, today: datetime.date) -> list[dict]:
             "sprint_end",
             "plan_passed",
             "sprint_ended",
+            "planned",
+            "held",
+            "cancelled",
+            "attendances",
         )
-        .order_by("pk")
+        .order_by("title", "pk")
     )
+
+
+def overdue(rows: list[dict], today: datetime.date) -> list[dict]:
+    """Open networks past their planned end, and welfare networks whose sprint has ended while
+    they are still active (the rules' `sprint_ended_not_concluded`), with days overdue: the days
+    since the planned end or the sprint's last day, so a day past the end counts as 1 day.
+
+    `rows` are `network_rows`."""
     result = []
     for row in rows:
         reasons = []
@@ -400,6 +441,8 @@ def overdue(report_filter: ReportFilter, today: datetime.date) -> list[dict]:
                     "days": (today - row["sprint_end"]).days,
                 }
             )
+        if not reasons:
+            continue
         result.append(
             {
                 "id": row["pk"],
@@ -441,19 +484,18 @@ def _check(code: str, label: str, rule_codes: list[str], applicable: int, kept: 
     }
 
 
-def _sprint_check(started: QuerySet[Network], type_: NetworkType) -> dict:
-    windows = (
-        started.filter(sprint_start__isnull=False, sprint_end__isnull=False)
-        .values("sprint_start", "sprint_end")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+def _sprint_check(groups: list[dict], type_: NetworkType) -> dict:
+    """`groups`: started networks of the type by sprint length (end minus first day), with a window
+    of that length. The rule reads only a window's length, so one probe per length answers for all."""
     applicable = kept = 0
-    for window in windows:
-        applicable += window["n"]
-        codes = _probe_codes(type_, sprint_start=window["sprint_start"], sprint_end=window["sprint_end"])
+    for group in groups:
+        if group["sprint_days"] is None:
+            continue
+        applicable += group["n"]
+        start = group["sprint_start"]
+        codes = _probe_codes(type_, sprint_start=start, sprint_end=start + group["sprint_days"])
         if not codes & {"sprint_too_long", "sprint_end_not_after_start"}:
-            kept += window["n"]
+            kept += group["n"]
     return _check(
         "sprint_within_max",
         _("Sprinten varede højst %(max)d dage") % {"max": type_.sprint_max_days},
@@ -463,14 +505,8 @@ def _sprint_check(started: QuerySet[Network], type_: NetworkType) -> dict:
     )
 
 
-def _meeting_plan_checks(started: QuerySet[Network], type_: NetworkType) -> list[dict]:
-    counted = Meeting.objects.filter(network=OuterRef("pk")).exclude(status=MeetingStatus.CANCELLED)
-    groups = (
-        started.annotate(counted=_count_subquery(counted, "network"))
-        .values("counted", "planned_start", "planned_end")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+def _meeting_plan_checks(groups: list[dict], type_: NetworkType) -> list[dict]:
+    """`groups`: started networks of the type by counted meetings and planned period."""
     applicable = meetings_kept = plan_kept = both_kept = 0
     minimum, maximum = type_.min_meetings, type_.max_meetings
     for group in groups:
@@ -527,18 +563,60 @@ def _meeting_plan_checks(started: QuerySet[Network], type_: NetworkType) -> list
     return checks
 
 
-def _approval_check(started: QuerySet[Network]) -> dict:
-    approved_first = Decision.objects.filter(
-        network=OuterRef("pk"), outcome=DecisionOutcome.APPROVED, decided_at__lte=OuterRef("started_at")
-    )
-    figures = started.aggregate(applicable=Count("pk"), kept=Count("pk", filter=Q(Exists(approved_first))))
+def _approval_check(groups: list[dict]) -> dict:
+    """`groups`: started networks of the type by whether an approval came at or before the start."""
+    applicable = sum(group["n"] for group in groups)
+    kept = sum(group["n"] for group in groups if group["approved_first"])
     return _check(
         "approved_before_start",
         _("Godkendt af Direktørforum, før det startede"),
         ["approval_required"],
-        figures["applicable"],
-        figures["kept"],
+        applicable,
+        kept,
     )
+
+
+def _started_groups(report_filter: ReportFilter) -> dict[int, list[dict]]:
+    """The started networks, grouped per type by what that type's rules read, in one query: a
+    welfare network by its sprint's length, a learning network by its counted meetings and planned
+    period, an innovation network by whether it was approved before it started. (Each column is
+    NULL for the other types, so it does not split their groups.)"""
+    learning = Q(type__code=NetworkTypeCode.LEARNING)
+    counted = Meeting.objects.filter(network=OuterRef("pk")).exclude(status=MeetingStatus.CANCELLED)
+    approved_first = Decision.objects.filter(
+        network=OuterRef("pk"), outcome=DecisionOutcome.APPROVED, decided_at__lte=OuterRef("started_at")
+    )
+    groups = (
+        report_filter.networks()
+        .filter(started_at__isnull=False)
+        .annotate(
+            sprint_days=Case(
+                When(
+                    Q(
+                        type__code=NetworkTypeCode.WELFARE,
+                        sprint_start__isnull=False,
+                        sprint_end__isnull=False,
+                    ),
+                    then=ExpressionWrapper(F("sprint_end") - F("sprint_start"), output_field=DurationField()),
+                )
+            ),
+            counted=Case(When(learning, then=_count_subquery(counted, "network"))),
+            plan_start=Case(When(learning, then=F("planned_start"))),
+            plan_end=Case(When(learning, then=F("planned_end"))),
+            approved_first=Case(
+                When(type__code=NetworkTypeCode.INNOVATION, then=Exists(approved_first)),
+                output_field=BooleanField(),
+            ),
+        )
+        .values("type_id", "sprint_days", "counted", "plan_start", "plan_end", "approved_first")
+        .annotate(n=Count("pk"), sprint_start=Min("sprint_start"))
+        .order_by()
+    )
+    by_type: dict[int, list[dict]] = {}
+    for group in groups:
+        group["planned_start"], group["planned_end"] = group.pop("plan_start"), group.pop("plan_end")
+        by_type.setdefault(group["type_id"], []).append(group)
+    return by_type
 
 
 def compliance(report_filter: ReportFilter, types: list[NetworkType]) -> list[dict]:
@@ -546,35 +624,26 @@ def compliance(report_filter: ReportFilter, types: list[NetworkType]) -> list[di
 
     The per-type rules are measured on networks that have started (they are what a start
     requires, or what a running network must keep); the outcome summary on concluded networks.
+    `types` come from `_types_with_counts`.
     """
-    networks = report_filter.networks()
-    started = networks.filter(started_at__isnull=False)
-    concluded = {
-        row["type__code"]: row
-        for row in networks.filter(status=Status.CONCLUDED)
-        .values("type__code")
-        # An outcome counts when it has a character that is not whitespace, as in the rules' strip().
-        .annotate(applicable=Count("pk"), kept=Count("pk", filter=Q(outcome_summary__regex=r"\S")))
-        .order_by()
-    }
+    started = _started_groups(report_filter)
     result = []
     for type_ in types:
-        of_type = started.filter(type=type_)
+        groups = started.get(type_.pk, [])
         checks = []
         if type_.code == NetworkTypeCode.WELFARE and type_.sprint_max_days:
-            checks.append(_sprint_check(of_type, type_))
+            checks.append(_sprint_check(groups, type_))
         if type_.code == NetworkTypeCode.LEARNING and (type_.min_meetings or type_.max_meetings):
-            checks.extend(_meeting_plan_checks(of_type, type_))
+            checks.extend(_meeting_plan_checks(groups, type_))
         if type_.code == NetworkTypeCode.INNOVATION and type_.requires_approval:
-            checks.append(_approval_check(of_type))
-        outcome = concluded.get(type_.code, {"applicable": 0, "kept": 0})
+            checks.append(_approval_check(groups))
         checks.append(
             _check(
                 "concluded_with_outcome",
                 _("Afsluttet med et resultat"),
                 ["outcome_summary_missing"],
-                outcome["applicable"],
-                outcome["kept"],
+                type_.n_concluded,
+                type_.concluded_kept,
             )
         )
         result.append({"type": type_.code, "label": type_.name, "checks": checks})
@@ -585,10 +654,11 @@ def direktoerforum(report_filter: ReportFilter) -> dict:
     """Lead time from submission to decision, and the outcomes.
 
     A round's submission is the latest change to "submitted" at or before the round's decision
-    (a network is decided before it can be submitted again). The durations come sorted from the
-    database in one query, so the median is portable across SQLite and PostgreSQL.
+    (a network is decided before it can be submitted again). The decisions come in one query with
+    their lead times; the median is taken of the lead times sorted in Python, so it is the same
+    on SQLite and PostgreSQL.
     """
-    decisions = Decision.objects.filter(network__in=report_filter.network_ids()).filter(
+    decisions = Decision.objects.filter(report_filter.of_selected_networks("network")).filter(
         report_filter.in_period("decided_at")
     )
     submitted_at = (
@@ -598,16 +668,21 @@ def direktoerforum(report_filter: ReportFilter) -> dict:
         .order_by("-changed_at", "-pk")
         .values("changed_at")[:1]
     )
-    lead_times = list(
+    rows = (
         decisions.annotate(submitted_at=Subquery(submitted_at))
-        .filter(submitted_at__isnull=False)
         .annotate(
             lead_time=ExpressionWrapper(F("decided_at") - F("submitted_at"), output_field=DurationField())
         )
-        .order_by("lead_time", "pk")
-        .values_list("lead_time", "network_id", "network__title", "round")
+        .values_list("outcome", "lead_time", "pk", "network_id", "network__title", "round")
+        .order_by()
     )
-    outcomes = dict(decisions.values_list("outcome").annotate(n=Count("pk")).order_by())
+    outcomes: Counter = Counter()
+    lead_times = []
+    for outcome, lead_time, pk, network_id, title, round_ in rows:
+        outcomes[outcome] += 1
+        if lead_time is not None:
+            lead_times.append((lead_time, pk, network_id, title, round_))
+    lead_times.sort(key=lambda row: (row[0], row[1]))
     count = len(lead_times)
     median = longest = None
     if count:
@@ -616,7 +691,7 @@ def direktoerforum(report_filter: ReportFilter) -> dict:
             lead_times[middle][0] if count % 2 else (lead_times[middle - 1][0] + lead_times[middle][0]) / 2
         )
         median = _days(median_duration)
-        duration, network_id, title, round_ = lead_times[-1]
+        duration, _pk, network_id, title, round_ = lead_times[-1]
         longest = {"days": _days(duration), "network_id": network_id, "title": title, "round": round_}
     return {
         "decisions": count,
@@ -630,15 +705,11 @@ def direktoerforum(report_filter: ReportFilter) -> dict:
     }
 
 
-def meetings(report_filter: ReportFilter) -> dict:
-    """Meetings planned, held and cancelled, and attendance at held meetings, per network."""
-    rows = list(
-        with_meeting_counts(report_filter.networks(), report_filter)
-        .values(
-            "pk", "title", "type__code", "type__name", "status", "planned", "held", "cancelled", "attendances"
-        )
-        .order_by("title", "pk")
-    )
+def meetings(rows: list[dict]) -> dict:
+    """Meetings planned, held and cancelled, and attendance at held meetings, per network.
+
+    `rows` are `network_rows`."""
+    status_labels = {value: str(label) for value, label in Status.choices}
     result = []
     for row in rows:
         result.append(
@@ -648,7 +719,7 @@ def meetings(report_filter: ReportFilter) -> dict:
                 "type": row["type__code"],
                 "type_label": row["type__name"],
                 "status": row["status"],
-                "status_label": str(Status(row["status"]).label),
+                "status_label": status_labels[row["status"]],
                 "planned": row["planned"],
                 "held": row["held"],
                 "cancelled": row["cancelled"],
@@ -667,18 +738,25 @@ def meetings(report_filter: ReportFilter) -> dict:
 
 def with_meeting_counts(networks: QuerySet[Network], report_filter: ReportFilter) -> QuerySet[Network]:
     """Networks with the meetings planned / held / cancelled in the period, and the attendances at
-    the held ones — the same numbers on the page and in the networks export."""
-    in_period = report_filter.in_period("meetings__starts_at")
+    the held ones — the same numbers on the page and in the networks export.
 
-    def of_status(status: str) -> Count:
-        # distinct: the join to the attendees repeats a meeting once per attendee.
-        return Count("meetings", filter=Q(meetings__status=status) & in_period, distinct=True)
+    Each count is a subquery on the network's own meetings (by the meeting_network_starts_idx
+    index), so no join multiplies the networks' rows and nothing needs DISTINCT."""
+    meetings_in_period = Meeting.objects.filter(network=OuterRef("pk")).filter(
+        report_filter.in_period("starts_at")
+    )
+    attended = Meeting.attendees.through.objects.filter(
+        meeting__network=OuterRef("pk"), meeting__status=MeetingStatus.HELD
+    ).filter(report_filter.in_period("meeting__starts_at"))
+
+    def of_status(status: str) -> Coalesce:
+        return _count_subquery(meetings_in_period.filter(status=status), "network")
 
     return networks.annotate(
         planned=of_status(MeetingStatus.PLANNED),
         held=of_status(MeetingStatus.HELD),
         cancelled=of_status(MeetingStatus.CANCELLED),
-        attendances=Count("meetings__attendees", filter=Q(meetings__status=MeetingStatus.HELD) & in_period),
+        attendances=_count_subquery(attended, "meeting__network"),
     )
 
 
@@ -747,13 +825,18 @@ def _people() -> dict:
 
 def participants(report_filter: ReportFilter) -> dict:
     """Participants by actor category, counting distinct people across the selected networks, and
-    the people and organisations in several of them at once (those who have not left)."""
-    everyone = Participant.objects.filter(network__in=report_filter.network_ids())
+    the people and organisations in several of them at once (those who have not left).
+
+    Two queries: the categories and the total as one UNION ALL (the total is not their sum: a
+    person may have two actor types), and the people and organisations in several networks as
+    another."""
+    everyone = Participant.objects.filter(report_filter.of_selected_networks("network"))
     people = _people()
-    by_category = {
-        row["actor_category"]: row for row in everyone.values("actor_category").annotate(**people).order_by()
-    }
-    totals = everyone.aggregate(**people)
+    text = CharField()
+    per_category = everyone.values(category=F("actor_category")).annotate(**people).order_by()
+    overall = everyone.values(category=Value("", output_field=text)).annotate(**people).order_by()
+    by_category = {row["category"]: row for row in per_category.union(overall, all=True)}
+    totals = by_category.pop("")
     categories = []
     for code, label in ActorCategory.choices:
         row = by_category.get(code, {"with_email": 0, "without_email": 0, "participations": 0})
@@ -766,25 +849,34 @@ def participants(report_filter: ReportFilter) -> dict:
             }
         )
     current = everyone.filter(left_on__isnull=True)
-    several = Counter(
+    people_in_several = (
         current.exclude(email="")
-        .annotate(key=Lower("email"))
-        .values("key")
-        .annotate(networks=Count("network", distinct=True))
+        .values(kind=Value("person", output_field=text), key=Lower("email"))
+        .annotate(
+            networks=Count("network", distinct=True),
+            participants=Count("pk"),
+            name=Value("", output_field=text),
+        )
         .filter(networks__gt=1)
         .order_by()
-        .values_list("networks", flat=True)
     )
-    organisations = (
+    organisations_in_several = (
         current.exclude(organisation="")
-        .annotate(key=Lower(Trim("organisation")))
-        .values("key")
+        .values(kind=Value("organisation", output_field=text), key=Lower(Trim("organisation")))
         .annotate(
             networks=Count("network", distinct=True), participants=Count("pk"), name=Min("organisation")
         )
         .filter(networks__gt=1)
-        .order_by("-networks", "key")
+        .order_by()
     )
+    several: Counter = Counter()
+    organisations = []
+    for row in people_in_several.union(organisations_in_several, all=True):
+        if row["kind"] == "person":
+            several[row["networks"]] += 1
+        else:
+            organisations.append(row)
+    organisations.sort(key=lambda row: (-row["networks"], row["key"]))
     return {
         "people": totals["with_email"] + totals["without_email"],
         "participations": totals["participations"],
@@ -804,21 +896,80 @@ def summary(report_filter: ReportFilter, *, today: datetime.date | None = None) 
     No participant's name or email is in here: those are only in the participant export.
     """
     today = today or timezone.localdate()
-    types = list(NetworkType.objects.all())
-    if report_filter.type:
-        types = [type_ for type_ in types if type_.code == report_filter.type]
-    matrix = type_status(report_filter, types)
+    types = _types_with_counts(report_filter)
+    matrix = type_status(types)
     submitted = matrix["totals"][[status["code"] for status in matrix["statuses"]].index(Status.SUBMITTED)]
+    rows = network_rows(report_filter, today)
     return {
         "filter": report_filter.as_dict(),
         "today": today.isoformat(),
         "networks": matrix["total"],
         "type_status": matrix,
         "per_month": per_month(report_filter),
-        "overdue": overdue(report_filter, today),
+        "overdue": overdue(rows, today),
         "compliance": compliance(report_filter, types),
         "direktoerforum": {**direktoerforum(report_filter), "waiting": submitted},
-        "meetings": meetings(report_filter),
+        "meetings": meetings(rows),
         "core_stability": core_stability(report_filter),
         "participants": participants(report_filter),
     }
+
+
+# --- The report page: figures cached in the shared cache --------------------------------------
+
+# The report page shows this many rows of its per-network tables (meetings per network, the
+# core's stability); the exports have every row.
+PAGE_ROWS = 50
+# Cached pages are used only while the data's version is the one they were computed for (see
+# `data_version`); this is the longest they live regardless, for the changes it cannot see.
+CACHE_SECONDS = 15 * 60
+# Part of every cached page's key: change it when what `page_figures` caches changes shape.
+PAGE_FORMAT = 1
+
+
+def _version_sources() -> list[tuple[str, str]]:
+    """(table, column) pairs whose maximum grows with every change the report counts: each
+    counted table's highest id (rows added, also by bulk_create), and each audit-history table's
+    highest history id (every save and delete through the ORM records a history row)."""
+    models = [Network, Participant, Meeting, Decision, StatusChange]
+    histories = [model.history.model for model in models if hasattr(model, "history")]
+    return [(model._meta.db_table, model._meta.pk.column) for model in [*models, *histories]]
+
+
+def data_version() -> str:
+    """The version of the data the report counts, read in one query from the tables' highest ids.
+
+    Nothing is written when data changes, so no write pays for the cache and no row is locked.
+    Not seen: changes that bypass the ORM's save() and delete() (QuerySet.update(), raw SQL), and
+    changes to the type parameters and to leaders' names; CACHE_SECONDS bounds how long those wait.
+    """
+    quote = connection.ops.quote_name
+    # Table and column names come from the models' own metadata and are quoted; no user input.
+    columns = ", ".join(
+        f"(SELECT MAX({quote(column)}) FROM {quote(table)})"  # nosec B608
+        for table, column in _version_sources()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns}")
+        return ":".join(str(value) for value in cursor.fetchone())
+
+
+def page_figures(report_filter: ReportFilter, *, today: datetime.date, build) -> dict:
+    """What the report page shows for `report_filter` on `today`: `build(figures, lengths)` of the
+    summary with its per-network lists cut to PAGE_ROWS rows (`lengths` has their full lengths).
+
+    Kept in the shared cache (the database, so every app server sees the same) with the data's
+    version: the first request after a change computes it, the next ones read one row.
+    """
+    key = f"netvaerk:report:{PAGE_FORMAT}:{translation.get_language()}:{today}:{report_filter.query_string()}"
+    version = data_version()
+    cached = cache.get(key)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    figures = summary(report_filter, today=today)
+    lengths = {"meetings": len(figures["meetings"]["rows"]), "core_stability": len(figures["core_stability"])}
+    figures["meetings"]["rows"] = figures["meetings"]["rows"][:PAGE_ROWS]
+    figures["core_stability"] = figures["core_stability"][:PAGE_ROWS]
+    page = build(figures, lengths)
+    cache.set(key, (version, page), CACHE_SECONDS)
+    return page

@@ -3,6 +3,7 @@ call the service, answer with the result. Refusals from the services become 403/
 data 400 in `networks.api.exceptions`.
 """
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import IntegrityError
 from django.db.models import prefetch_related_objects
@@ -18,7 +19,7 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
-from networks import selectors, services
+from networks import security, selectors, services
 from networks.api import serializers
 from networks.api.parsers import JSONParser
 from networks.models import Meeting, Network, Participant
@@ -81,12 +82,28 @@ class TokenView(RequestLanguageMixin, ObtainAuthToken):
         summary="Hent et token",
         description="Send `Authorization: Token <token>` med de følgende kald.",
         request=serializers.LoginSerializer,
-        responses={200: serializers.TokenSerializer, 400: _ERRORS[400]},
+        responses={
+            200: serializers.TokenSerializer,
+            400: _ERRORS[400],
+            429: OpenApiResponse(
+                serializers.ErrorSerializer,
+                description="For mange forkerte forsøg: brugernavnet er spærret en tid fra denne adresse.",
+            ),
+        },
         auth=[],
     )
     def post(self, request, *args, **kwargs):
         serializer = AuthTokenSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():
+            # django-axes refused the attempt (too many failures for this username and address):
+            # say so, with the same wait for a right and a wrong password.
+            if getattr(request, "axes_locked_out", False):
+                return Response(
+                    {"detail": security.lockout_message(), "code": "locked_out"},
+                    status=status.HTTP_429_TOO_MANY_REQUESTS,
+                    headers={"Retry-After": str(int(settings.AXES_COOLOFF_TIME.total_seconds()))},
+                )
+            raise exceptions.ValidationError(serializer.errors)
         user = serializer.validated_data["user"]
         try:
             token, _ = Token.objects.get_or_create(user=user)

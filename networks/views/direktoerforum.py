@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from networks import roles, rules, selectors, services
 from networks.models import DecisionOutcome, Status
+from networks.views.leader import page_number
 
 DECIDERS = {
     DecisionOutcome.APPROVED: services.network_approve,
@@ -104,17 +105,30 @@ def _decision_refusal(user, network) -> str:
     return ""
 
 
+# Approved and running innovation networks shown per page of the dashboard's portfolio.
+PORTFOLIO_PAGE_SIZE = 25
+
+
 @require_GET
 def dashboard(request):
     _require_workspace_access(request.user)
-    portfolio = list(selectors.direktoerforum_portfolio())
+    # The portfolio grows with every approval, so it comes a page at a time (one row more than
+    # shown says whether there is a next page, without counting them all).
+    number = page_number(request.GET.get("portefoelje"))
+    first = (number - 1) * PORTFOLIO_PAGE_SIZE
+    portfolio = list(selectors.direktoerforum_portfolio()[first : first + PORTFOLIO_PAGE_SIZE + 1])
     return render(
         request,
         "networks/direktoerforum/dashboard.html",
         {
             "queue": _case_rows(selectors.direktoerforum_queue()),
             "decisions": selectors.recent_decisions(),
-            "portfolio": [(network, rules.progress(network)) for network in portfolio],
+            "portfolio": [(network, rules.progress(network)) for network in portfolio[:PORTFOLIO_PAGE_SIZE]],
+            "portfolio_page": {
+                "number": number,
+                "previous": number - 1 if number > 1 else None,
+                "next": number + 1 if len(portfolio) > PORTFOLIO_PAGE_SIZE else None,
+            },
         },
     )
 

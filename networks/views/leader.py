@@ -9,19 +9,23 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db import transaction
+from django.db.models import Q, prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from networks import calendar, guide, planning, roles, rules, selectors, services
+from networks import audit, calendar, guide, planning, roles, rules, selectors, services
 from networks.forms import (
     GuideForm,
     NetworkFilterForm,
@@ -46,6 +50,8 @@ from networks.services import DomainError, RoleRefused
 from networks.views.access import network_page
 
 PAGE_SIZE = 25
+# Other leaders' open networks on the start page (administrators see every open network).
+HOME_PAGE_SIZE = 25
 
 # What each step of the progress checklist looks like when it is done; the steps and whether
 # each is done come from `networks.rules`.
@@ -112,25 +118,65 @@ def can_create(user) -> bool:
     return True
 
 
+@dataclass
+class ClosedRow:
+    """A closed network on the start page: only its title and status are shown, so no rules are asked."""
+
+    network: Network
+
+
+def page_number(value, *, last: int = 10_000) -> int:
+    """The page asked for in ?side=, as a number from 1 (to `last`); 1 for anything else."""
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 6:
+        return max(1, min(int(value), last))
+    return 1
+
+
 @require_GET
 def home(request):
     """Each role's start page: a leader's own networks, blocking findings first; Direktørforum's
-    cases; every open network for administrators."""
+    cases; every open network for administrators.
+
+    Other leaders' open networks come a page at a time, the page chosen in the database, and only
+    open networks are read with their participants and meetings (closed ones show title and status),
+    so the page costs the same six queries however many networks there are."""
     user, now = request.user, timezone.now()
     is_admin, is_df = roles.is_administrator(user), roles.is_direktoerforum(user)
-    networks = selectors.networks_visible_to(user).filter(Q(leader=user) | Q(status__in=OPEN_STATUSES))
-    rows = [network_row(network, now) for network in networks.order_by("title", "pk")]
-    mine = [row for row in rows if row.network.leader_id == user.pk]
-    others = [row for row in rows if row.network.leader_id != user.pk]
+    visible = selectors.networks_visible_to(user).prefetch_related(None)
+    number = page_number(request.GET.get("side"))
+    first = (number - 1) * HOME_PAGE_SIZE
+    others_open = (
+        visible.exclude(leader=user)
+        .filter(status__in=OPEN_STATUSES)
+        .exclude(status=Status.SUBMITTED)
+        .order_by("title", "pk")
+        .values("pk")[first : first + HOME_PAGE_SIZE + 1]
+    )
+    networks = list(
+        visible.filter(Q(leader=user) | Q(status=Status.SUBMITTED) | Q(pk__in=others_open)).order_by(
+            "title", "pk"
+        )
+    )
+    open_networks = [network for network in networks if network.status in OPEN_STATUSES]
+    prefetch_related_objects(open_networks, "participants", "meetings")
+    rows = {network.pk: network_row(network, now) for network in open_networks}
+    mine = [rows.get(n.pk) or ClosedRow(n) for n in networks if n.leader_id == user.pk]
+    others = [rows[n.pk] for n in networks if n.leader_id != user.pk]
+    other_open = [r for r in others if r.network.status != Status.SUBMITTED]
     return render(
         request,
         "networks/home.html",
         {
             # Networks with something blocking them come first: that is where the leader acts.
-            "my_open": sorted((r for r in mine if r.is_open), key=lambda r: not r.blocking),
-            "my_closed": [r for r in mine if not r.is_open],
+            "my_open": sorted((r for r in mine if isinstance(r, NetworkRow)), key=lambda r: not r.blocking),
+            "my_closed": [r for r in mine if isinstance(r, ClosedRow)],
             "awaiting_decision": [r for r in others if r.network.status == Status.SUBMITTED],
-            "other_open": [r for r in others if r.network.status != Status.SUBMITTED],
+            "other_open": other_open[:HOME_PAGE_SIZE],
+            "other_open_page": {
+                "number": number,
+                "previous": number - 1 if number > 1 else None,
+                "next": number + 1 if len(other_open) > HOME_PAGE_SIZE else None,
+            },
             "is_administrator": is_admin,
             "is_direktoerforum": is_df,
             # Anyone who is not Direktørforum or an administrator is here for their own networks.
@@ -179,6 +225,43 @@ def guide_page(request):
     )
 
 
+# A double-submitted registration form (a double click, a resent POST) makes one network: the form
+# carries a one-time key; the first POST with it records key → network in the session, and a
+# second finds it there and shows the network already made. The session's row is locked while
+# the key is checked and used, so two copies of the POST arriving at once are serialised too.
+FORM_KEY_FIELD = "engangsnoegle"
+FORM_KEYS_SESSION = "netvaerk_created_by_form_key"
+FORM_KEYS_KEPT = 20
+
+
+def _form_key_field(key: str) -> forms.CharField:
+    return forms.CharField(widget=forms.HiddenInput, required=False, initial=key, max_length=64)
+
+
+def _valid_form_key(value: str) -> bool:
+    return 16 <= len(value) <= 64 and all(ch.isascii() and (ch.isalnum() or ch in "-_") for ch in value)
+
+
+def _keys_used(request) -> dict:
+    """The form keys already used in this session, read from its locked database row."""
+    from django.contrib.sessions.models import Session
+
+    key = request.session.session_key
+    if key is None or not settings.SESSION_ENGINE.endswith((".db", ".cached_db")):
+        return dict(request.session.get(FORM_KEYS_SESSION, {}))
+    row = Session.objects.select_for_update().filter(session_key=key).first()
+    stored = request.session.decode(row.session_data) if row else {}
+    return dict(stored.get(FORM_KEYS_SESSION, {}))
+
+
+def _remember_key(request, used: dict, form_key: str, network: Network) -> None:
+    used[form_key] = network.pk
+    request.session[FORM_KEYS_SESSION] = dict(list(used.items())[-FORM_KEYS_KEPT:])
+    # Saved inside the transaction that holds the row lock, so a second copy waiting on the lock
+    # reads the key as used.
+    request.session.save()
+
+
 @require_http_methods(["GET", "POST"])
 def network_create(request):
     try:
@@ -198,9 +281,21 @@ def network_create(request):
             {"form": chooser, "summaries": guide.summaries(types)},
         )
     form = NetworkForm(request.POST if request.method == "POST" else None, network_type=chosen)
+    form.fields[FORM_KEY_FIELD] = _form_key_field(get_random_string(32))
     if form.is_bound and form.is_valid():
+        fields = {name: value for name, value in form.cleaned_data.items() if name != FORM_KEY_FIELD}
+        form_key = form.cleaned_data[FORM_KEY_FIELD]
         try:
-            network = services.network_create(by=request.user, type=chosen, **form.cleaned_data)
+            with transaction.atomic():
+                used = _keys_used(request) if _valid_form_key(form_key) else {}
+                if form_key in used:
+                    messages.info(
+                        request, _("Netværket er allerede oprettet; formularen blev sendt to gange.")
+                    )
+                    return redirect("networks:detail", used[form_key])
+                network = services.network_create(by=request.user, type=chosen, **fields)
+                if _valid_form_key(form_key):
+                    _remember_key(request, used, form_key, network)
         except ValidationError as exc:
             add_service_errors(form, exc)
         except RoleRefused as exc:
@@ -322,6 +417,10 @@ def network_detail(request, network):
     actions = _actions(network, today)
     is_leader = network.leader_id == request.user.pk
     counted = [m for m in network.meetings.all() if m.status != MeetingStatus.CANCELLED]
+    audit_trail = None
+    if is_leader or roles.is_administrator(request.user):
+        entries, total = audit.network_history(network, limit=settings.AUDIT_HISTORY_ROWS)
+        audit_trail = {"entries": entries, "total": total}
     return render(
         request,
         "networks/network_detail.html",
@@ -347,6 +446,8 @@ def network_detail(request, network):
             "counted_meetings": len(counted),
             "decisions": decisions,
             "status_changes": network.status_changes.select_related("changed_by"),
+            # The audit trail ("Historik"): the leader's and the administrators' only.
+            "audit": audit_trail,
         },
     )
 

@@ -1,0 +1,11 @@
+"""The app's own settings, with collectstatic's output in the benchmark's temporary directory.
+
+Everything else — DEBUG off, the database, sessions and caches — is exactly what production reads
+from the environment (netvaerk_site/settings.py).
+"""
+
+import os
+
+from netvaerk_site.settings import *  # noqa: F403
+
+STATIC_ROOT = os.environ["BENCH_STATIC_ROOT"]

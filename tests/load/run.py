@@ -1,0 +1,676 @@
+"""`make loadtest`: load and faults against gunicorn + PostgreSQL on loopback.
+
+1. Load: LOADTEST_USERS (50) users for LOADTEST_SECONDS (60) of mixed journeys — pages, the
+   registration form, the API reading and writing — against gunicorn (2 workers, DEBUG=0,
+   HTTPS_ONLY=0). Zero 5xx; p50/p95/p99 reported.
+2. Fault: the same journeys while PostgreSQL is restarted (`pg_ctlcluster restart`) in the middle.
+   Errors only while it is down; the app (never restarted) answers again within seconds because
+   Django checks its kept connections (CONN_HEALTH_CHECKS); and every write answered with 2xx is in
+   the database afterwards.
+3. Race: 20 Direktørforum members approve the same case at once through the API, for several
+   cases: exactly one decision per case.
+
+PostgreSQL: a cluster of its own (LOADTEST_PG_CLUSTER, default "loadtest", on port
+LOADTEST_PG_PORT 5433), created from Debian's packages if missing (.ci/postgres.sh installs them),
+so restarting it never disturbs anyone's test run on the main cluster; it is stopped again at the
+end (LOADTEST_PG_CLUSTER=main uses the main cluster and leaves it running). Needs root, like
+`make test-postgres`. The database loadtest_netvaerk is created afresh each run.
+
+Writes the figures into docs/RELIABILITY.md (between the loadtest markers) and prints them.
+All traffic goes to 127.0.0.1; every loop is bounded in time and count.
+"""
+
+from __future__ import annotations
+
+import datetime
+import http.cookiejar
+import json
+import os
+import random
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PYTHON = sys.executable
+USERS = int(os.environ.get("LOADTEST_USERS", "50"))
+SECONDS = int(os.environ.get("LOADTEST_SECONDS", "60"))
+FAULT_SECONDS = int(os.environ.get("LOADTEST_FAULT_SECONDS", "40"))
+RACERS = 20
+RACE_CASES = int(os.environ.get("LOADTEST_RACE_CASES", "5"))
+CLUSTER = os.environ.get("LOADTEST_PG_CLUSTER", "loadtest")
+PG_PORT = int(os.environ.get("LOADTEST_PG_PORT", "5433" if CLUSTER != "main" else "5432"))
+DATABASE = "loadtest_netvaerk"
+DATABASE_URL = f"postgres://netvaerk:netvaerk@127.0.0.1:{PG_PORT}/{DATABASE}"
+PASSWORD = "Belastning-2027"
+REQUEST_TIMEOUT = 30
+# After PostgreSQL is back, the app must answer again within this many seconds.
+RECOVERY_LIMIT = 10.0
+
+
+def log(message: str) -> None:
+    print(f"[loadtest {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def sh(*args: str, check: bool = True, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(list(args), check=check, capture_output=True, text=True, **kwargs)
+
+
+def as_postgres(sql: str) -> str:
+    return sh("su", "postgres", "-c", f'psql -p {PG_PORT} -qtAc "{sql}"').stdout.strip()
+
+
+# --- PostgreSQL -----------------------------------------------------------------------------------
+
+
+def pg_version() -> str:
+    return sorted(os.listdir("/usr/lib/postgresql"), key=lambda v: [int(p) for p in v.split(".")])[-1]
+
+
+def pg_ready(timeout: float = 30) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if sh("pg_isready", "-q", "-h", "127.0.0.1", "-p", str(PG_PORT), check=False).returncode == 0:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def start_postgres() -> str:
+    """The cluster running and the loadtest database fresh; returns the PostgreSQL version."""
+    sh("bash", str(ROOT / ".ci" / "postgres.sh"))  # packages, and the main cluster with the role
+    version = pg_version()
+    clusters = sh("pg_lsclusters", "-h").stdout
+    if not re.search(rf"^{re.escape(version)}\s+{re.escape(CLUSTER)}\s", clusters, flags=re.MULTILINE):
+        log(f"creating PostgreSQL cluster {version}/{CLUSTER} on port {PG_PORT}")
+        sh("pg_createcluster", version, CLUSTER, "--port", str(PG_PORT))
+    sh("pg_ctlcluster", version, CLUSTER, "start", check=False)
+    if not pg_ready():
+        raise SystemExit(f"PostgreSQL {version}/{CLUSTER} did not start on port {PG_PORT}")
+    if as_postgres("SELECT 1 FROM pg_roles WHERE rolname='netvaerk'") != "1":
+        as_postgres("CREATE ROLE netvaerk LOGIN CREATEDB PASSWORD 'netvaerk'")
+    sh("su", "postgres", "-c", f"dropdb -p {PG_PORT} --if-exists --force {DATABASE}")
+    sh("su", "postgres", "-c", f"createdb -p {PG_PORT} -O netvaerk {DATABASE}")
+    return version
+
+
+def stop_postgres(version: str) -> None:
+    if CLUSTER == "main":
+        sh("pg_ctlcluster", version, CLUSTER, "start", check=False)  # leave the main cluster running
+        pg_ready()
+        return
+    sh("su", "postgres", "-c", f"dropdb -p {PG_PORT} --if-exists --force {DATABASE}", check=False)
+    sh("pg_ctlcluster", version, CLUSTER, "stop", check=False)
+
+
+# --- The app --------------------------------------------------------------------------------------
+
+
+def app_env() -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
+    env.update(
+        DEBUG="0",
+        HTTPS_ONLY="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1",
+        DATABASE_URL=DATABASE_URL,
+        CONN_MAX_AGE="60",
+        EMAIL_URL="memory:",
+        LOG_LEVEL="WARNING",
+        SECURITY_LOG_LEVEL="ERROR",
+        DJANGO_SETTINGS_MODULE="netvaerk_site.settings",
+    )
+    return env
+
+
+SEED = """
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+from networks import roles, services
+from networks.models import NetworkType
+
+call_command("loaddata", "network_types", verbosity=0)
+types = {t.code: t for t in NetworkType.objects.all()}
+leaders, members = [], []
+for i in range(1, USERS + 1):
+    user = User.objects.create_user(f"last{i:02d}", password=PASSWORD, first_name="Leder", last_name=str(i))
+    user.groups.add(Group.objects.get(name=roles.LEADERS))
+    leaders.append(user)
+for i in range(1, RACERS + 1):
+    user = User.objects.create_user(f"df{i:02d}", password=PASSWORD)
+    user.groups.add(Group.objects.get(name=roles.DIREKTOERFORUM))
+    members.append(user)
+networks = {}
+for user in leaders:
+    mine = []
+    for code in ("welfare", "learning"):
+        network = services.network_create(
+            by=user, type=types[code], title=f"{code} {user.username}", theme="Belastning"
+        )
+        for n in range(3):
+            services.participant_add(network=network, by=user, name=f"Deltager {n}")
+        mine.append(network.pk)
+    networks[user.username] = mine
+cases = []
+for i in range(RACE_CASES):
+    network = services.network_create(
+        by=leaders[i], type=types["innovation"], title=f"Sag {i}", theme="T", purpose="F",
+        strategy_reference="S",
+    )
+    services.network_submit(network=network, by=leaders[i])
+    cases.append(network.pk)
+print(json.dumps({"networks": networks, "cases": cases}))
+"""
+
+
+def django(code: str, env: dict, **values) -> str:
+    prelude = "import json, django; django.setup()\n" + "".join(f"{k} = {v!r}\n" for k, v in values.items())
+    result = subprocess.run(
+        [PYTHON, "-c", prelude + code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900
+    )
+    if result.returncode != 0:
+        raise SystemExit(result.stderr[-3000:])
+    return result.stdout
+
+
+def prepare(env: dict) -> dict:
+    log("migrate, collectstatic, seed")
+    for args in (["migrate", "--no-input", "-v0"], ["collectstatic", "--no-input", "-v0"]):
+        subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, timeout=900)
+    return json.loads(
+        django(SEED, env, USERS=USERS, RACERS=RACERS, RACE_CASES=RACE_CASES, PASSWORD=PASSWORD).splitlines()[
+            -1
+        ]
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(env: dict) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "netvaerk_site.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--timeout",
+            "30",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(ROOT / "var" / "loadtest-gunicorn.log", "w"),  # noqa: SIM115
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return process, base
+        except OSError:
+            time.sleep(0.2)
+    process.terminate()
+    raise SystemExit("gunicorn did not answer /healthz")
+
+
+# --- The journeys ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    started: float
+    seconds: float
+    kind: str
+    status: int  # 0: no HTTP answer (connection error)
+
+
+@dataclass
+class Ledger:
+    """What every user did, and every write the app acknowledged with a 2xx."""
+
+    results: list[Result] = field(default_factory=list)
+    networks: set[int] = field(default_factory=set)
+    participants: set[int] = field(default_factory=set)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, result: Result) -> None:
+        with self.lock:
+            self.results.append(result)
+
+
+class User:
+    def __init__(self, base: str, username: str, network_ids: list[int], ledger: Ledger):
+        self.base, self.username, self.network_ids, self.ledger = base, username, network_ids, ledger
+        self.cookies = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.cookies), NoRedirect()
+        )
+        self.token = ""
+
+    def request(self, kind: str, method: str, path: str, body=None, headers=None) -> tuple[int, str, dict]:
+        data = None
+        headers = dict(headers or {})
+        if isinstance(body, dict) and headers.get("Content-Type") == "application/json":
+            data = json.dumps(body).encode()
+        elif isinstance(body, dict):
+            data = urllib.parse.urlencode(body, doseq=True).encode()
+            headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
+        headers.setdefault("Referer", self.base + "/")
+        request = urllib.request.Request(self.base + path, data=data, method=method, headers=headers)
+        started = time.monotonic()
+        status, text, response_headers = 0, "", {}
+        try:
+            with self.opener.open(request, timeout=REQUEST_TIMEOUT) as response:
+                status, text, response_headers = (
+                    response.status,
+                    response.read().decode(),
+                    dict(response.headers),
+                )
+        except urllib.error.HTTPError as error:
+            status, text, response_headers = (
+                error.code,
+                error.read().decode(errors="replace"),
+                dict(error.headers),
+            )
+        except OSError:
+            status = 0
+        self.ledger.add(Result(started, time.monotonic() - started, kind, status))
+        return status, text, response_headers
+
+    def csrf(self, page: str) -> str:
+        match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        return match.group(1) if match else ""
+
+    def log_in(self) -> bool:
+        status, page, _ = self.request("login-form", "GET", "/accounts/login/")
+        if status != 200:
+            return False
+        status, _, headers = self.request(
+            "login",
+            "POST",
+            "/accounts/login/",
+            {"username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": self.csrf(page)},
+        )
+        token_status, text, _ = self.request(
+            "api-token",
+            "POST",
+            "/api/v1/auth/token/",
+            {"username": self.username, "password": PASSWORD},
+            {"Content-Type": "application/json"},
+        )
+        if token_status == 200:
+            self.token = json.loads(text)["token"]
+        return status == 302 and token_status == 200
+
+    def api(self, kind, method, path, body=None):
+        headers = {"Authorization": f"Token {self.token}", "Content-Type": "application/json"}
+        return self.request(kind, method, "/api/v1/" + path, body, headers)
+
+    # Each step is one thing a user does; the weights make a mix mostly of reading.
+    def step(self, rng: random.Random) -> None:
+        network = rng.choice(sorted(self.network_ids))
+        choice = rng.choices(
+            [
+                "home",
+                "list",
+                "detail",
+                "guide",
+                "api_list",
+                "api_detail",
+                "api_create",
+                "api_participant",
+                "form_create",
+            ],
+            weights=[14, 10, 20, 4, 10, 10, 4, 10, 4],
+        )[0]
+        if choice == "home":
+            self.request("page:home", "GET", "/")
+        elif choice == "list":
+            self.request("page:list", "GET", "/netvaerk/")
+        elif choice == "detail":
+            self.request("page:detail", "GET", f"/netvaerk/{network}/")
+        elif choice == "guide":
+            self.request("page:guide", "GET", "/netvaerk/guide/")
+        elif choice == "api_list":
+            self.api("api:list", "GET", "networks/?limit=20")
+        elif choice == "api_detail":
+            self.api("api:detail", "GET", f"networks/{network}/")
+        elif choice == "api_create":
+            status, text, _ = self.api(
+                "api:create",
+                "POST",
+                "networks/",
+                {"title": f"Ny {rng.random():.6f}", "theme": "T", "type": "welfare"},
+            )
+            if status == 201:
+                created = json.loads(text)["id"]
+                with self.ledger.lock:
+                    self.ledger.networks.add(created)
+                self.network_ids.append(created)
+        elif choice == "api_participant":
+            status, text, _ = self.api(
+                "api:participant",
+                "POST",
+                f"networks/{network}/participants/",
+                {"name": f"Person {rng.random():.6f}"},
+            )
+            if status == 201:
+                with self.ledger.lock:
+                    self.ledger.participants.add(json.loads(text)["id"])
+        else:
+            status, page, _ = self.request("form:get", "GET", "/netvaerk/ny/?type=learning")
+            key = re.search(r'name="engangsnoegle" value="([^"]+)"', page)
+            if status != 200 or not key:
+                return
+            status, _, headers = self.request(
+                "form:create",
+                "POST",
+                "/netvaerk/ny/?type=learning",
+                {
+                    "title": f"Formular {rng.random():.6f}",
+                    "theme": "T",
+                    "engangsnoegle": key.group(1),
+                    "csrfmiddlewaretoken": self.csrf(page),
+                },
+            )
+            match = re.match(r"/netvaerk/(\d+)/$", headers.get("Location", ""))
+            if status == 302 and match:
+                with self.ledger.lock:
+                    self.ledger.networks.add(int(match.group(1)))
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def log_in_everyone(base: str, seeded: dict) -> list[User]:
+    """The users, logged in on the pages and with an API token (once: a password check is slow on
+    purpose, and logging in is not what is measured)."""
+    users = [
+        User(base, name, list(seeded["networks"][name]), Ledger())
+        for name in sorted(seeded["networks"])[:USERS]
+    ]
+
+    def log_in(user: User) -> None:
+        for _ in range(10):  # bounded: a login that keeps failing is retried a few times
+            if user.log_in():
+                return
+            time.sleep(0.5)
+
+    threads = [threading.Thread(target=log_in, args=(user,)) for user in users]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=600)
+    ready = [user for user in users if user.token]
+    if len(ready) != len(users):
+        raise SystemExit(f"only {len(ready)} of {len(users)} users could log in")
+    return users
+
+
+def run_users(users: list[User], seconds: int, ledger: Ledger, *, during=None) -> None:
+    """Every user doing journeys until the deadline; `during` runs alongside (the fault)."""
+    deadline = time.monotonic() + seconds
+    for user in users:
+        user.ledger = ledger
+
+    def journey(index: int, user: User) -> None:
+        rng = random.Random(f"{index}-{seconds}")
+        for _ in range(100_000):  # bounded; the deadline ends it long before
+            if time.monotonic() >= deadline:
+                break
+            user.step(rng)
+            time.sleep(rng.uniform(0.05, 0.3))
+
+    threads = [threading.Thread(target=journey, args=(i, user)) for i, user in enumerate(users)]
+    for thread in threads:
+        thread.start()
+    if during:
+        during()
+    for thread in threads:
+        thread.join(timeout=seconds + 2 * REQUEST_TIMEOUT)
+
+
+# --- Figures --------------------------------------------------------------------------------------
+
+
+def percentile(values: list[float], share: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def summarise(results: list[Result], seconds: float) -> dict:
+    timed = [r.seconds for r in results if 200 <= r.status < 400]
+    return {
+        "requests": len(results),
+        "per_second": round(len(results) / seconds, 1) if seconds else 0,
+        "p50_ms": round(percentile(timed, 0.50) * 1000),
+        "p95_ms": round(percentile(timed, 0.95) * 1000),
+        "p99_ms": round(percentile(timed, 0.99) * 1000),
+        "server_errors": sum(1 for r in results if r.status >= 500),
+        "no_answer": sum(1 for r in results if r.status == 0),
+        "client_errors": sum(1 for r in results if 400 <= r.status < 500),
+    }
+
+
+def acknowledged_writes_missing(env: dict, ledger: Ledger) -> dict:
+    code = """
+from networks.models import Network, Participant
+found_networks = set(Network.objects.filter(pk__in=NETWORKS).values_list("pk", flat=True))
+found_participants = set(Participant.objects.filter(pk__in=PARTICIPANTS).values_list("pk", flat=True))
+print(json.dumps({"networks": sorted(set(NETWORKS) - found_networks),
+                  "participants": sorted(set(PARTICIPANTS) - found_participants)}))
+"""
+    out = django(code, env, NETWORKS=sorted(ledger.networks), PARTICIPANTS=sorted(ledger.participants))
+    return json.loads(out.splitlines()[-1])
+
+
+def race(base: str, seeded: dict, env: dict) -> dict:
+    """RACERS members approve each case at the same moment: one 200, the rest 409, one decision."""
+    tokens = []
+    for i in range(1, RACERS + 1):
+        member = User(base, f"df{i:02d}", [], Ledger())
+        status, text, _ = member.request(
+            "token",
+            "POST",
+            "/api/v1/auth/token/",
+            {"username": member.username, "password": PASSWORD},
+            {"Content-Type": "application/json"},
+        )
+        assert status == 200, (status, text)
+        tokens.append(json.loads(text)["token"])
+    outcome = {"cases": 0, "approved_once": 0, "statuses": {}}
+
+    def approve(token: str, case: int, barrier: threading.Barrier, statuses: list[int]) -> None:
+        user = User(base, "", [], Ledger())
+        user.token = token
+        barrier.wait(timeout=60)
+        statuses.append(user.api("race", "POST", f"networks/{case}/transitions/", {"action": "approve"})[0])
+
+    for case in seeded["cases"]:
+        barrier = threading.Barrier(RACERS)
+        statuses: list[int] = []
+        threads = [
+            threading.Thread(target=approve, args=(token, case, barrier, statuses)) for token in tokens
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        decisions = int(
+            django(
+                "from networks.models import Decision\n"
+                "print(Decision.objects.filter(network_id=CASE).count())",
+                env,
+                CASE=case,
+            ).strip()
+        )
+        outcome["cases"] += 1
+        outcome["approved_once"] += int(decisions == 1 and statuses.count(200) == 1)
+        for status in statuses:
+            outcome["statuses"][str(status)] = outcome["statuses"].get(str(status), 0) + 1
+    return outcome
+
+
+def fault_phase(users: list[User], version: str) -> tuple[Ledger, dict]:
+    ledger = Ledger()
+    window = {}
+
+    def restart() -> None:
+        time.sleep(FAULT_SECONDS / 3)
+        window["down"] = time.monotonic()
+        log(f"restarting PostgreSQL {version}/{CLUSTER}")
+        sh("pg_ctlcluster", version, CLUSTER, "restart")
+        pg_ready()
+        window["up"] = time.monotonic()
+        log(f"PostgreSQL back after {window['up'] - window['down']:.1f} s")
+
+    run_users(users, FAULT_SECONDS, ledger, during=restart)
+    failures = sorted(
+        (r for r in ledger.results if r.status == 0 or r.status >= 500), key=lambda r: r.started
+    )
+    down, up = window["down"], window["up"]
+    # A request counts against the outage if it was under way while PostgreSQL was down.
+    outside = [r for r in failures if r.started + r.seconds < down or r.started > up + RECOVERY_LIMIT]
+    after = [r for r in ledger.results if r.started >= up]
+    first_ok = next((r for r in sorted(after, key=lambda r: r.started) if 200 <= r.status < 400), None)
+    last_failure = max((r.started + r.seconds for r in failures), default=down)
+    return ledger, {
+        "outage_s": round(up - down, 1),
+        "errors_during_outage": len(failures) - len(outside),
+        "errors_outside_outage": len(outside),
+        "first_success_after_s": round(first_ok.started + first_ok.seconds - up, 2) if first_ok else None,
+        "last_error_after_s": round(max(0.0, last_failure - up), 2),
+        "error_statuses": sorted({r.status for r in failures}),
+    }
+
+
+def report(
+    load: dict, fault: dict, fault_load: dict, missing: dict, acked: dict, race_result: dict, version: str
+) -> str:
+    today = datetime.datetime.now(datetime.UTC).date().isoformat()
+    lost = len(missing["networks"]) + len(missing["participants"])
+    codes = ", ".join("intet svar" if code == 0 else str(code) for code in fault["error_statuses"]) or "–"
+    return f"""Senest målt med `make loadtest` {today}: gunicorn (2 workers, DEBUG=0, HTTPS_ONLY=0) og
+PostgreSQL {version} på 127.0.0.1, {USERS} samtidige brugere med blandede forløb (sider, registrering
+via formularen, API'et læsende og skrivende).
+
+| belastning | tal |
+|---|---|
+| varighed | {SECONDS} s |
+| forespørgsler | {load["requests"]} ({load["per_second"]} pr. s) |
+| svartid p50 / p95 / p99 | {load["p50_ms"]} / {load["p95_ms"]} / {load["p99_ms"]} ms |
+| 5xx | {load["server_errors"]} |
+| intet svar | {load["no_answer"]} |
+
+| PostgreSQL genstartet midt i {FAULT_SECONDS} s belastning | tal |
+|---|---|
+| forespørgsler i alt | {fault_load["requests"]} |
+| PostgreSQL nede (genstart) | {fault["outage_s"]} s |
+| fejl mens PostgreSQL var nede (statuskoder) | {fault["errors_during_outage"]} ({codes}) |
+| fejl uden for nedetiden | {fault["errors_outside_outage"]} |
+| første korrekte svar efter genstarten | {fault["first_success_after_s"]} s |
+| sidste fejl efter genstarten | {fault["last_error_after_s"]} s |
+| appen genstartet | nej |
+
+| skrivninger kvitteret med 2xx (begge faser) | tal |
+|---|---|
+| netværk oprettet | {acked["networks"]} |
+| deltagere tilføjet | {acked["participants"]} |
+| mistet (findes ikke bagefter) | {lost} |
+
+| kapløb: {RACERS} medlemmer af Direktørforum godkender samme sag samtidig | tal |
+|---|---|
+| sager | {race_result["cases"]} |
+| sager med præcis én afgørelse og ét 200-svar | {race_result["approved_once"]} |
+| svar | {", ".join(f"{k}: {v}" for k, v in sorted(race_result["statuses"].items()))} |"""
+
+
+def main() -> int:
+    sys.path.insert(0, str(ROOT))
+    from tests.security.figures import write_section
+
+    (ROOT / "var").mkdir(exist_ok=True)
+    version = start_postgres()
+    env = app_env()
+    gunicorn = None
+    try:
+        seeded = prepare(env)
+        gunicorn, base = start_gunicorn(env)
+        log(f"logging in {USERS} users")
+        users = log_in_everyone(base, seeded)
+        log(f"load: {USERS} users for {SECONDS} s against {base}")
+        steady = Ledger()
+        started = time.monotonic()
+        run_users(users, SECONDS, steady)
+        load = summarise(steady.results, time.monotonic() - started)
+        log(f"load: {load}")
+        log(f"fault: {USERS} users for {FAULT_SECONDS} s, PostgreSQL restarted after {FAULT_SECONDS // 3} s")
+        started = time.monotonic()
+        faulty, fault = fault_phase(users, version)
+        fault_load = summarise(faulty.results, time.monotonic() - started)
+        log(f"fault: {fault} {fault_load}")
+        acked = {
+            "networks": len(steady.networks | faulty.networks),
+            "participants": len(steady.participants | faulty.participants),
+        }
+        merged = Ledger(
+            networks=steady.networks | faulty.networks, participants=steady.participants | faulty.participants
+        )
+        missing = acknowledged_writes_missing(env, merged)
+        log(f"acknowledged writes {acked}, missing {missing}")
+        race_result = race(base, seeded, env)
+        log(f"race: {race_result}")
+    finally:
+        if gunicorn is not None:
+            gunicorn.terminate()
+            try:
+                gunicorn.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                gunicorn.kill()
+        stop_postgres(version)
+
+    text = report(load, fault, fault_load, missing, acked, race_result, version)
+    print(text)
+    problems = []
+    if load["server_errors"] or load["no_answer"]:
+        problems.append("5xx or unanswered requests under load")
+    if fault["errors_outside_outage"]:
+        problems.append("errors outside the outage")
+    if fault["first_success_after_s"] is None or fault["last_error_after_s"] > RECOVERY_LIMIT:
+        problems.append("no recovery within the limit")
+    if missing["networks"] or missing["participants"]:
+        problems.append("acknowledged writes lost")
+    if race_result["approved_once"] != race_result["cases"]:
+        problems.append("a raced case did not get exactly one decision")
+    if os.environ.get("LOADTEST_OUTPUT", "docs/RELIABILITY.md") != "-":
+        write_section("loadtest", text + ("\n\n**Fejl:** " + "; ".join(problems) if problems else ""))
+    for problem in problems:
+        log(f"FAILED: {problem}")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,136 @@
+"""Lists that grow with the number of networks come a page at a time, at a fixed number of queries:
+the start page's other open networks, Direktørforum's portfolio, and closed networks on a
+leader's start page (listed without their participants and meetings)."""
+
+import pytest
+
+from networks import services
+from networks.models import Network, Status
+from networks.views.direktoerforum import PORTFOLIO_PAGE_SIZE
+from networks.views.leader import HOME_PAGE_SIZE, page_number
+from tests.conftest import add_core, ready_to_start
+
+
+def welfare_networks(leader, welfare_type, count, prefix="Netværk"):
+    return [
+        services.network_create(by=leader, type=welfare_type, title=f"{prefix} {n:02d}", theme="T")
+        for n in range(count)
+    ]
+
+
+# --- The start page ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "number"), [(None, 1), ("2", 2), ("0", 1), ("x", 1), ("²", 1), ("9" * 30, 1)]
+)
+def test_the_page_number_is_a_plain_positive_number_or_1(value, number):
+    assert page_number(value) == number
+
+
+def test_an_administrator_gets_the_open_networks_a_page_at_a_time(login, leader, welfare_type):
+    welfare_networks(leader, welfare_type, HOME_PAGE_SIZE + 3)
+    client = login("administrator")
+
+    first = client.get("/")
+    second = client.get("/", {"side": 2})
+
+    titles = [row.network.title for row in first.context["other_open"]]
+    assert titles == [f"Netværk {n:02d}" for n in range(HOME_PAGE_SIZE)]
+    assert first.context["other_open_page"] == {"number": 1, "previous": None, "next": 2}
+    assert 'href="?side=2"' in first.content.decode()
+    assert [row.network.title for row in second.context["other_open"]] == [
+        f"Netværk {n:02d}" for n in range(HOME_PAGE_SIZE, HOME_PAGE_SIZE + 3)
+    ]
+    assert second.context["other_open_page"] == {"number": 2, "previous": 1, "next": None}
+
+
+def test_a_page_past_the_last_offers_the_way_back(login, leader, welfare_type):
+    welfare_networks(leader, welfare_type, 2)
+
+    page = login("administrator").get("/", {"side": 5}).content.decode()
+
+    assert "Tilbage til første side" in page
+
+
+def test_cases_awaiting_a_decision_are_not_paged_away(login, leader, welfare_type, submitted_innovation):
+    welfare_networks(leader, welfare_type, HOME_PAGE_SIZE + 1)
+
+    response = login("administrator").get("/", {"side": 2})
+
+    assert [row.network for row in response.context["awaiting_decision"]] == [submitted_innovation]
+
+
+@pytest.mark.parametrize("persona", ["leader", "administrator"])
+def test_the_start_page_costs_six_queries_on_any_page(
+    login, leader, welfare_type, learning_type, persona, django_assert_num_queries
+):
+    welfare_networks(leader, welfare_type, HOME_PAGE_SIZE + 3)
+    closed = services.network_create(by=leader, type=learning_type, title="Lukket", theme="T")
+    services.network_cancel(network=closed, by=leader, comment="Droppet")
+    client = login(persona)
+    for side in ("1", "2"):
+        # session, user, the user's groups (role), the networks shown (own, awaiting a decision
+        # and this page of the others' open ones) with type and leader, the open ones'
+        # participants, their meetings
+        with django_assert_num_queries(6):
+            assert client.get("/", {"side": side}).status_code == 200
+
+
+def test_a_leaders_closed_networks_are_listed_without_their_rules(login, leader, learning_type):
+    closed = services.network_create(by=leader, type=learning_type, title="Lukket", theme="T")
+    services.network_cancel(network=closed, by=leader, comment="Droppet")
+
+    response = login("leader").get("/")
+
+    (row,) = response.context["my_closed"]
+    assert row.network == closed
+    # Nothing about its participants was read: it shows only its title and status.
+    assert "participants" not in getattr(row.network, "_prefetched_objects_cache", {})
+    assert "Lukket</a> – Annulleret" in response.content.decode()
+
+
+# --- Direktørforum's portfolio ----------------------------------------------------------------
+
+
+@pytest.fixture
+def portfolio(leader, direktoer, innovation_type):
+    """PORTFOLIO_PAGE_SIZE + 2 approved innovation networks, approved straight in the database."""
+    networks = []
+    for n in range(PORTFOLIO_PAGE_SIZE + 2):
+        network = services.network_create(
+            by=leader,
+            type=innovation_type,
+            title=f"Innovation {n:02d}",
+            theme="T",
+            purpose="Formål",
+            strategy_reference="Strategi",
+        )
+        ready_to_start(network)
+        add_core(network, 1)
+        networks.append(network)
+    Network.objects.filter(pk__in=[n.pk for n in networks]).update(status=Status.APPROVED, submission_round=1)
+    return networks
+
+
+def test_the_portfolio_comes_a_page_at_a_time(
+    client, direktoer, portfolio, submitted_innovation, django_assert_num_queries
+):
+    client.force_login(direktoer)
+    # session, user, groups, the queue with its participants and meetings, the decided cases,
+    # this page of the portfolio with its participants and meetings (one more row than shown
+    # says whether there is a next page)
+    with django_assert_num_queries(10):
+        first = client.get("/direktoerforum/")
+    with django_assert_num_queries(10):
+        second = client.get("/direktoerforum/", {"portefoelje": 2})
+
+    assert [n.title for n, _ in first.context["portfolio"]] == [
+        f"Innovation {n:02d}" for n in range(PORTFOLIO_PAGE_SIZE)
+    ]
+    assert first.context["portfolio_page"]["next"] == 2
+    assert 'href="?portefoelje=2#portefoelje"' in first.content.decode()
+    assert [n.title for n, _ in second.context["portfolio"]] == [
+        f"Innovation {n:02d}" for n in range(PORTFOLIO_PAGE_SIZE, PORTFOLIO_PAGE_SIZE + 2)
+    ]
+    assert second.context["portfolio_page"] == {"number": 2, "previous": 1, "next": None}
