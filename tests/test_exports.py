@@ -319,7 +319,8 @@ def test_a_name_that_looks_like_a_formula_stays_text(admin_client, world):
 # --- Cost -------------------------------------------------------------------------------------
 
 # Session (1), user (1), the user's groups for the role check (1), then:
-# networks — the networks with type, leader and meeting counts (1), participants (1), meetings (1);
+# networks — the networks with type, leader, meeting and participant counts (1), then the open
+# networks' participants (1) and meetings (1), which the rules read;
 # participants — the participants with their network, attendance and networks per email (1);
 # meetings — the meetings with their network and attendance counts (1).
 EXPORT_QUERIES = {"netvaerk": 6, "deltagere": 4, "moeder": 4}
