@@ -16,7 +16,8 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt build-constraints.txt
 ## run: set up the virtualenv, migrate SQLite, load the types and the demo, serve on 127.0.0.1:$(PORT)
 run: $(BIN)/.installed
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
-	DEBUG=1 $(BIN)/python manage.py loaddata network_types demo
+	DEBUG=1 $(BIN)/python manage.py loaddata network_types
+	DEBUG=1 $(BIN)/python manage.py load_demo
 	@echo "Demo-brugere (kun til demo): leder, leder2, direktoer, admin — adgangskode: demo"
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 

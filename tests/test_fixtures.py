@@ -1,11 +1,15 @@
 """The type parameters and the demo load cleanly and tell the seed's volunteering story."""
 
+import datetime
+import io
+
 import pytest
 from django.contrib.auth import authenticate
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from networks import roles, rules
-from networks.models import ActorCategory, MeetingStatus, Network, NetworkType, Status
+from networks.models import ActorCategory, Meeting, MeetingStatus, Network, NetworkType, Status
 
 
 @pytest.fixture
@@ -76,3 +80,102 @@ def test_demo_draft_of_the_second_leader_shows_what_it_needs_before_it_starts(de
     draft = Network.objects.with_related().get(leader__username="leder2")
     codes = {f.code for f in rules.findings(draft)}
     assert {"mandate_not_clarified", "too_few_core_participants", "sprint_window_missing"} <= codes
+
+
+# --- load_demo: the demo moved up to the day it is loaded -------------------------------------------
+
+
+def _finding_codes(today: datetime.date) -> dict[str, set[str]]:
+    return {n.title: {f.code for f in rules.findings(n, today=today)} for n in Network.objects.with_related()}
+
+
+# What the demo shows on the day it was taken, network by network (rules.findings on 2026-11-26).
+SNAPSHOT_FINDINGS = {
+    "Velfærd i samskabelse med frivillige": {"approval_required"},
+    "Frivillige mod ensomhed på plejecentrene": {"outcome_summary_missing"},
+    "Hvem er de frivillige? Kortlægning og kompetencer": {"outcome_summary_missing"},
+    "Bedre overgange fra hospital til eget hjem": {
+        "mandate_not_clarified",
+        "sprint_window_missing",
+        "too_few_core_participants",
+        "no_citizens",
+    },
+}
+
+
+def _load_demo_on(day: str):
+    call_command("loaddata", "network_types", verbosity=0)
+    call_command("load_demo", today=day, verbosity=0, stdout=io.StringIO())
+
+
+def test_load_demo_moves_the_story_by_whole_weeks_to_the_day_it_is_loaded(db):
+    # 2027-06-10 is 28 weeks after the snapshot (2026-11-26): every date 196 days later.
+    _load_demo_on("2027-06-10")
+    welfare = Network.objects.get(leader__username="leder", type__code="welfare")
+    assert (welfare.sprint_start, welfare.sprint_end) == (
+        datetime.date(2027, 5, 31),
+        datetime.date(2027, 6, 25),
+    )
+    assert welfare.participants.first().joined_on == datetime.date(2027, 4, 15)
+    first = welfare.meetings.order_by("starts_at").first()
+    local = timezone.localtime(first.starts_at)
+    # Same weekday and the same local time (13:00), although summer time began in between.
+    assert (local.date(), local.time()) == (datetime.date(2027, 6, 1), datetime.time(13, 0))
+
+
+@pytest.mark.parametrize("day", ["2026-11-26", "2026-12-02", "2027-06-10", "2031-01-01"])
+def test_load_demo_tells_the_same_story_whatever_the_day(db, day):
+    _load_demo_on(day)
+    today = datetime.date.fromisoformat(day)
+    welfare = Network.objects.get(leader__username="leder", type__code="welfare")
+    assert welfare.sprint_start <= today <= welfare.sprint_end
+    assert (welfare.sprint_end - welfare.sprint_start).days + 1 == 26
+    for meeting in Meeting.objects.all():
+        local_day = timezone.localtime(meeting.starts_at).date()
+        if meeting.status == MeetingStatus.HELD:
+            assert local_day < today, meeting.title
+        else:
+            assert local_day > today, meeting.title
+    learning = Network.objects.get(leader__username="leder", type__code="learning")
+    assert learning.planned_start <= today <= learning.planned_end
+    # Every network has the same findings on the day it is loaded as the snapshot had on its day.
+    assert _finding_codes(today) == SNAPSHOT_FINDINGS
+
+
+def test_without_moving_the_dates_the_demo_goes_stale(db):
+    call_command("loaddata", "network_types", "demo", verbosity=0)
+    stale = _finding_codes(datetime.date(2027, 6, 10))
+    assert "sprint_ended_not_concluded" in stale["Frivillige mod ensomhed på plejecentrene"]
+    assert stale != SNAPSHOT_FINDINGS
+
+
+def test_load_demo_twice_resets_the_demo_instead_of_moving_it_twice(db):
+    _load_demo_on("2027-06-10")
+    _load_demo_on("2027-06-10")
+    assert Network.objects.get(leader__username="leder", type__code="welfare").sprint_start == (
+        datetime.date(2027, 5, 31)
+    )
+    assert Network.objects.count() == 4
+
+
+def test_load_demo_leaves_the_networks_people_made_themselves_alone(db, leader, network_types):
+    _load_demo_on("2027-06-10")
+    own = Network.objects.create(
+        title="Eget netværk",
+        theme="Tema",
+        type=network_types["learning"],
+        leader=leader,
+        planned_start=datetime.date(2027, 1, 4),
+        planned_end=datetime.date(2027, 6, 30),
+    )
+    _load_demo_on("2027-12-09")
+    own.refresh_from_db()
+    assert (own.planned_start, own.planned_end) == (datetime.date(2027, 1, 4), datetime.date(2027, 6, 30))
+
+
+def test_load_demo_refuses_a_malformed_date_and_a_database_without_the_types(db):
+    with pytest.raises(CommandError, match="Ugyldig dato"):
+        call_command("load_demo", today="10-06-2027")
+    with pytest.raises(CommandError, match="netværkstyperne"):
+        call_command("load_demo")
+    assert Network.objects.count() == 0

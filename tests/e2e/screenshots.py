@@ -1,6 +1,6 @@
 """`make screenshots`: the main pages with the demo data, at desktop and phone width, for the README.
 
-Sets up a scratch SQLite database with the demo (migrate, loaddata network_types demo), serves it
+Sets up a scratch SQLite database with the demo (migrate, loaddata network_types, load_demo), serves it
 with runserver on 127.0.0.1, logs in as the demo users in Debian's Chromium, saves
 docs/screenshots/<page>-desktop.png and <page>-phone.png, and stops the server again.
 
@@ -103,7 +103,8 @@ def main() -> int:
             "EMAIL_URL": "console:",
         }
         _manage("migrate", "--no-input", "-v0", env=env)
-        _manage("loaddata", "network_types", "demo", "-v0", env=env)
+        _manage("loaddata", "network_types", "-v0", env=env)
+        _manage("load_demo", "-v0", env=env)
         port = _free_port()
         base_url = f"http://127.0.0.1:{port}"
         with open(Path(scratch) / "server.log", "wb") as log:
