@@ -112,3 +112,28 @@ def test_query_count_does_not_grow_with_networks(
         # session, user, user's groups (role), networks with type and leader, participants, meetings
         with django_assert_num_queries(6):
             assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("persona", "links"),
+    [
+        ("leader", {"/netvaerk/guide/"}),
+        ("direktoer", {"/netvaerk/guide/", "/direktoerforum/"}),
+        (
+            "administrator",
+            {"/netvaerk/guide/", "/direktoerforum/", "/rapporter/", "/admin-vaerktoejer/persondata/"},
+        ),
+    ],
+)
+def test_the_menu_offers_each_role_its_own_tools_and_no_others(login, persona, links):
+    page = login(persona).get("/").content.decode()
+    offered = {path for path in ALL_TOOLS if f'class="nav-link" href="{path}"' in page}
+    assert offered == links
+
+
+ALL_TOOLS = ("/netvaerk/guide/", "/direktoerforum/", "/rapporter/", "/admin-vaerktoejer/persondata/")
+
+
+def test_the_menu_marks_the_persondata_page_as_current_for_an_administrator(login):
+    page = login("administrator").get("/admin-vaerktoejer/persondata/").content.decode()
+    assert 'href="/admin-vaerktoejer/persondata/" aria-current="page"' in page
