@@ -1,18 +1,20 @@
 """Forms for the leaders' pages.
 
 Forms check and normalise input (required fields, dates, times); the services and `networks.rules`
-decide everything about the domain. When a service refuses, `add_service_errors` and
-`add_refusal` put its Danish messages on the fields they concern, so the user sees them next to
-what to change.
+decide everything about the domain. Views call a service through `call_service`: when it refuses,
+`add_service_errors` and `add_refusal` put its Danish messages on the fields they concern, so the
+user sees them next to what to change.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+import enum
+from collections.abc import Callable, Mapping
+from typing import Literal, TypeVar
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
@@ -28,6 +30,7 @@ from networks.models import (
     Status,
     WelfareTrack,
 )
+from networks.services import DomainError, RoleRefused
 
 DATE_WIDGET = {"type": "date"}
 TIME_WIDGET = {"type": "time"}
@@ -66,13 +69,16 @@ def _time_input():
 def add_service_errors(
     form: forms.Form, error: ValidationError, fields: Mapping[str, str] | None = None
 ) -> None:
-    """Put a service's `ValidationError` on the fields it names (renamed through `fields` where the
-    form calls a field something else); whatever concerns no field of the form goes on the form."""
+    """Put a service's `ValidationError` on the fields it names (renamed through `fields`, by
+    default the form's `SERVICE_FIELDS`, where the form calls a field something else); whatever
+    concerns no field of the form goes on the form."""
+    if fields is None:
+        fields = getattr(form, "SERVICE_FIELDS", None) or {}
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return
     for name, errors in error.error_dict.items():
-        target = (fields or {}).get(name, name)
+        target = fields.get(name, name)
         for item in errors:
             form.add_error(target if target in form.fields else None, item)
 
@@ -86,6 +92,48 @@ def add_refusal(form: forms.Form, refusal, fields: Mapping[str, str] | None = No
     form.add_error(field if field in form.fields else None, refusal.message)
     for finding in refusal.findings:
         form.add_error(finding.field if finding.field in form.fields else None, finding.message)
+
+
+class Refused(enum.Enum):
+    REFUSED = "refused"
+
+
+# What `call_service` returns when the service refused (a service's own result may be None).
+REFUSED = Refused.REFUSED
+
+T = TypeVar("T")
+
+
+def call_service(
+    form: forms.Form,
+    call: Callable[[], T],
+    *,
+    fields: Mapping[str, str] | None = None,
+    refusal_fields: Mapping[str, str] | None = None,
+) -> T | Literal[Refused.REFUSED]:
+    """Run `call()`, a service call for a valid form, and return its result; if the service
+    refuses, put the refusal on `form` and return `REFUSED`.
+
+    - `ValidationError`: on the fields it names, through `add_service_errors` (`fields` renames the
+      service's field names to the form's). A form with an `add_service_errors(error, fields)`
+      method of its own (`ParticipantForm`) places the errors itself.
+    - `RoleRefused`: `PermissionDenied` (403) with its message.
+    - any other `DomainError`: its message and findings on the form, through `add_refusal`
+      (`refusal_fields` maps the refusal's code to the field that resolves it).
+    """
+    try:
+        return call()
+    except ValidationError as exc:
+        own = getattr(form, "add_service_errors", None)
+        if own is not None:
+            own(exc, fields)
+        else:
+            add_service_errors(form, exc, fields)
+    except RoleRefused as exc:
+        raise PermissionDenied(exc.message) from exc
+    except DomainError as exc:
+        add_refusal(form, exc, refusal_fields)
+    return REFUSED
 
 
 def _model_fields(model, names, **kwargs) -> dict[str, forms.Field]:
@@ -331,7 +379,8 @@ class ParticipantForm(forms.Form):
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
 
-    def add_service_errors(self, error: ValidationError) -> None:
+    def add_service_errors(self, error: ValidationError, fields: Mapping[str, str] | None = None) -> None:
+        """`call_service` uses this instead of the module's `add_service_errors`."""
         # The one-e-mail-per-network constraint is not tied to a field by the model; it is the e-mail.
         unique = next(
             str(c.violation_error_message)
@@ -342,7 +391,7 @@ class ParticipantForm(forms.Form):
             general = error.error_dict.pop(NON_FIELD_ERRORS, [])
             for item in general:
                 self.add_error("email" if unique in item.messages else None, item)
-        add_service_errors(self, error)
+        add_service_errors(self, error, fields)
 
 
 class ParticipantImportForm(forms.Form):

@@ -9,16 +9,21 @@ reason, in the words of `services`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
+from typing import Literal, TypeVar
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 
 from networks import selectors, services
+from networks.forms import REFUSED, Refused
 from networks.models import Meeting, Network, Participant
 from networks.services import DomainError, RoleRefused
+
+T = TypeVar("T")
 
 
 def network_page(*, lead: bool = False, change: bool = False):
@@ -33,12 +38,10 @@ def network_page(*, lead: bool = False, change: bool = False):
         def wrapper(request, pk, *args, **kwargs):
             network = selectors.network_for_user(request.user, pk)
             if change:
-                try:
-                    services.network_check_change(network=network, by=request.user)
-                except RoleRefused as exc:
-                    raise PermissionDenied(exc.message) from exc
-                except DomainError as exc:
-                    messages.error(request, exc.message)
+                checked = call_service_with_messages(
+                    request, lambda: services.network_check_change(network=network, by=request.user)
+                )
+                if checked is REFUSED:
                     return redirect(network)
             elif lead and network.leader_id != request.user.pk:
                 raise PermissionDenied
@@ -71,3 +74,21 @@ def show_refusal(request, refusal: DomainError) -> None:
     messages.error(request, refusal.message)
     for finding in refusal.findings:
         messages.error(request, finding.message, extra_tags="finding")
+
+
+def call_service_with_messages(request, call: Callable[[], T]) -> T | Literal[Refused.REFUSED]:
+    """`networks.forms.call_service` for a button with no form: run `call()` and return its
+    result; if the service refuses, show the refusal as messages and return `REFUSED`.
+
+    A `ValidationError` is one message, a `RoleRefused` is `PermissionDenied` (403) and any other
+    `DomainError` goes through `show_refusal`.
+    """
+    try:
+        return call()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except RoleRefused as exc:
+        raise PermissionDenied(exc.message) from exc
+    except DomainError as exc:
+        show_refusal(request, exc)
+    return REFUSED

@@ -7,12 +7,13 @@ them see. Participants, meetings and lifecycle buttons have modules of their own
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q, prefetch_related_objects
@@ -27,12 +28,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from networks import audit, calendar, guide, planning, roles, rules, selectors, services
 from networks.forms import (
+    REFUSED,
     GuideForm,
     NetworkFilterForm,
     NetworkForm,
     TypeChoiceForm,
-    add_refusal,
-    add_service_errors,
+    call_service,
     fields_for_type,
 )
 from networks.models import (
@@ -46,7 +47,7 @@ from networks.models import (
     Status,
     WelfareTrack,
 )
-from networks.services import DomainError, RoleRefused
+from networks.services import RoleRefused
 from networks.views.access import network_page
 
 PAGE_SIZE = 25
@@ -262,6 +263,20 @@ def _remember_key(request, used: dict, form_key: str, network: Network) -> None:
     request.session.save()
 
 
+def _create_once(request, form_key: str, create: Callable[[], Network]) -> tuple[Network | int, bool]:
+    """`create()` unless this form key already made a network: (the new network, True), or (the
+    id of the network the key made, False). The key is checked and remembered in one transaction
+    with the creation, so a refused creation remembers nothing."""
+    with transaction.atomic():
+        used = _keys_used(request) if _valid_form_key(form_key) else {}
+        if form_key in used:
+            return used[form_key], False
+        network = create()
+        if _valid_form_key(form_key):
+            _remember_key(request, used, form_key, network)
+        return network, True
+
+
 @require_http_methods(["GET", "POST"])
 def network_create(request):
     try:
@@ -285,24 +300,20 @@ def network_create(request):
     if form.is_bound and form.is_valid():
         fields = {name: value for name, value in form.cleaned_data.items() if name != FORM_KEY_FIELD}
         form_key = form.cleaned_data[FORM_KEY_FIELD]
-        try:
-            with transaction.atomic():
-                used = _keys_used(request) if _valid_form_key(form_key) else {}
-                if form_key in used:
-                    messages.info(
-                        request, _("Netværket er allerede oprettet; formularen blev sendt to gange.")
-                    )
-                    return redirect("networks:detail", used[form_key])
-                network = services.network_create(by=request.user, type=chosen, **fields)
-                if _valid_form_key(form_key):
-                    _remember_key(request, used, form_key, network)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except RoleRefused as exc:
-            raise PermissionDenied(exc.message) from exc
-        except DomainError as exc:
-            add_refusal(form, exc)
-        else:
+        created = call_service(
+            form,
+            lambda: _create_once(
+                request,
+                form_key,
+                lambda: services.network_create(by=request.user, type=chosen, **fields),
+            ),
+        )
+        if created is not REFUSED:
+            network, is_new = created
+            if not is_new:
+                # A second copy of the POST: `network` is the id of the network the first one made.
+                messages.info(request, _("Netværket er allerede oprettet; formularen blev sendt to gange."))
+                return redirect("networks:detail", network)
             messages.success(
                 request,
                 _("“%(title)s” er oprettet som kladde. Se herunder, hvad der mangler, før det kan gå videre.")
@@ -322,15 +333,10 @@ def network_edit(request, network):
         request.POST if request.method == "POST" else None, initial=initial, network_type=network.type
     )
     if form.is_bound and form.is_valid():
-        try:
-            services.network_update(network=network, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except RoleRefused as exc:
-            raise PermissionDenied(exc.message) from exc
-        except DomainError as exc:
-            add_refusal(form, exc)
-        else:
+        saved = call_service(
+            form, lambda: services.network_update(network=network, by=request.user, **form.cleaned_data)
+        )
+        if saved is not REFUSED:
             messages.success(request, _("Ændringerne er gemt."))
             return redirect(network)
     return render(

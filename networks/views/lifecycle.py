@@ -7,26 +7,18 @@ The services decide; a refusal comes back as a Danish message and the findings t
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from networks import rules, services
-from networks.forms import CancelForm, ConcludeForm, add_refusal, add_service_errors
+from networks.forms import REFUSED, CancelForm, ConcludeForm, call_service
 from networks.models import OPEN_STATUSES
-from networks.services import DomainError, RoleRefused
-from networks.views.access import network_page, show_refusal
+from networks.views.access import call_service_with_messages, network_page
 
 
 def _transition(request, network, service, success: str):
-    try:
-        service(network=network, by=request.user)
-    except RoleRefused as exc:
-        raise PermissionDenied(exc.message) from exc
-    except DomainError as exc:
-        show_refusal(request, exc)
-    else:
+    if call_service_with_messages(request, lambda: service(network=network, by=request.user)) is not REFUSED:
         messages.success(request, success)
     return redirect(network)
 
@@ -59,21 +51,17 @@ def network_conclude(request, network):
         return redirect(network)
     form = ConcludeForm(request.POST if request.method == "POST" else None, network=network)
     if form.is_bound and form.is_valid():
-        try:
-            services.network_conclude_with_commitments(
+        concluded = call_service(
+            form,
+            lambda: services.network_conclude_with_commitments(
                 network=network,
                 by=request.user,
                 outcome_summary=form.cleaned_data["outcome_summary"],
                 commitments=form.commitments,
                 comment=form.cleaned_data["comment"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except RoleRefused as exc:
-            raise PermissionDenied(exc.message) from exc
-        except DomainError as exc:
-            add_refusal(form, exc)
-        else:
+            ),
+        )
+        if concluded is not REFUSED:
             messages.success(request, _("Netværket er afsluttet, og resultatet er gemt."))
             return redirect(network)
     return render(
@@ -96,13 +84,14 @@ def network_cancel(request, network):
         return redirect(network)
     form = CancelForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
-        try:
-            services.network_cancel(network=network, by=request.user, comment=form.cleaned_data["comment"])
-        except RoleRefused as exc:
-            raise PermissionDenied(exc.message) from exc
-        except DomainError as exc:
-            add_refusal(form, exc, {"comment_required": "comment"})
-        else:
+        cancelled = call_service(
+            form,
+            lambda: services.network_cancel(
+                network=network, by=request.user, comment=form.cleaned_data["comment"]
+            ),
+            refusal_fields={"comment_required": "comment"},
+        )
+        if cancelled is not REFUSED:
             messages.success(request, _("Netværket er annulleret."))
             return redirect(network)
     return render(request, "networks/network_cancel.html", {"form": form, "network": network})

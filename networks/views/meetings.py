@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,16 +15,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from networks import calendar, planning, rules, services
 from networks.forms import (
+    REFUSED,
     MeetingForm,
     MinutesForm,
     PlanFormSet,
     PlanSetupForm,
-    add_refusal,
     add_service_errors,
+    call_service,
 )
 from networks.models import MeetingStatus, NetworkTypeCode
 from networks.services import DomainError, RoleRefused
-from networks.views.access import meeting_of, network_page, show_refusal
+from networks.views.access import call_service_with_messages, meeting_of, network_page, show_refusal
 from networks.views.leader import ics_response
 
 DEFAULT_START, DEFAULT_END = datetime.time(9, 0), datetime.time(11, 0)
@@ -34,20 +35,12 @@ def _meetings_url(network) -> str:
     return network.get_absolute_url() + "#moeder"
 
 
-def _save(request, form, save, success: str, *, fields=None):
+def _save(request, form, save, success: str) -> bool:
     """Call the service; on success a message and True, otherwise the refusal on the form."""
-    try:
-        save()
-    except ValidationError as exc:
-        add_service_errors(form, exc, fields)
-    except RoleRefused as exc:
-        raise PermissionDenied(exc.message) from exc
-    except DomainError as exc:
-        add_refusal(form, exc)
-    else:
-        messages.success(request, success)
-        return True
-    return False
+    if call_service(form, save) is REFUSED:
+        return False
+    messages.success(request, success)
+    return True
 
 
 @require_GET
@@ -80,7 +73,6 @@ def meeting_create(request, network):
             form,
             lambda: services.meeting_create(network=network, by=request.user, **fields),
             _("Mødet “%(title)s” er gemt.") % {"title": fields["title"]},
-            fields=MeetingForm.SERVICE_FIELDS,
         )
         if saved:
             return redirect(_meetings_url(network))
@@ -101,7 +93,6 @@ def meeting_edit(request, network, meeting_pk):
             form,
             lambda: services.meeting_update(meeting=meeting, by=request.user, **fields),
             _("Mødet “%(title)s” er gemt.") % {"title": fields["title"]},
-            fields=MeetingForm.SERVICE_FIELDS,
         )
         if saved:
             return redirect("networks:meeting_detail", network.pk, meeting.pk)
@@ -141,15 +132,10 @@ def meeting_minutes(request, network, meeting_pk):
 
 def _set_status(request, network, meeting_pk, status: str, success: str):
     meeting = meeting_of(network, meeting_pk)
-    try:
-        services.meeting_update(meeting=meeting, by=request.user, status=status)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    except RoleRefused as exc:
-        raise PermissionDenied(exc.message) from exc
-    except DomainError as exc:
-        show_refusal(request, exc)
-    else:
+    updated = call_service_with_messages(
+        request, lambda: services.meeting_update(meeting=meeting, by=request.user, status=status)
+    )
+    if updated is not REFUSED:
         messages.success(request, success % {"title": meeting.title})
     return redirect(_meetings_url(network))
 
@@ -258,7 +244,7 @@ def _save_plan(request, network, kept) -> bool:
         )
     except services.RowRefused as exc:
         form = kept[exc.index][0]
-        add_service_errors(form, exc.error, form.SERVICE_FIELDS)
+        add_service_errors(form, exc.error)
         return False
     except RoleRefused as exc:
         raise PermissionDenied(exc.message) from exc

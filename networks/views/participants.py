@@ -12,13 +12,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from networks import csv_import, services
 from networks.forms import (
+    REFUSED,
     ParticipantForm,
     ParticipantImportConfirmForm,
     ParticipantImportForm,
-    add_refusal,
+    call_service,
 )
 from networks.services import DomainError, RoleRefused
-from networks.views.access import network_page, participant_of, show_refusal
+from networks.views.access import call_service_with_messages, network_page, participant_of, show_refusal
 
 
 def _participants_url(network) -> str:
@@ -30,15 +31,10 @@ def _participants_url(network) -> str:
 def participant_add(request, network):
     form = ParticipantForm(request.POST if request.method == "POST" else None, network=network)
     if form.is_bound and form.is_valid():
-        try:
-            participant = services.participant_add(network=network, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        except RoleRefused as exc:
-            raise PermissionDenied(exc.message) from exc
-        except DomainError as exc:
-            add_refusal(form, exc)
-        else:
+        participant = call_service(
+            form, lambda: services.participant_add(network=network, by=request.user, **form.cleaned_data)
+        )
+        if participant is not REFUSED:
             messages.success(request, _("%(name)s er tilføjet.") % {"name": participant.name})
             if "another" in request.POST:
                 return redirect("networks:participant_add", network.pk)
@@ -60,15 +56,13 @@ def participant_edit(request, network, participant_pk):
         editing=True,
     )
     if form.is_bound and form.is_valid():
-        try:
-            services.participant_update(participant=participant, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        except RoleRefused as exc:
-            raise PermissionDenied(exc.message) from exc
-        except DomainError as exc:
-            add_refusal(form, exc)
-        else:
+        saved = call_service(
+            form,
+            lambda: services.participant_update(
+                participant=participant, by=request.user, **form.cleaned_data
+            ),
+        )
+        if saved is not REFUSED:
             messages.success(request, _("Oplysningerne om %(name)s er gemt.") % {"name": participant.name})
             return redirect(_participants_url(network))
     return render(
@@ -82,15 +76,10 @@ def participant_edit(request, network, participant_pk):
 @network_page(change=True)
 def participant_left(request, network, participant_pk):
     participant = participant_of(network, participant_pk)
-    try:
-        services.participant_mark_left(participant=participant, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    except RoleRefused as exc:
-        raise PermissionDenied(exc.message) from exc
-    except DomainError as exc:
-        show_refusal(request, exc)
-    else:
+    left = call_service_with_messages(
+        request, lambda: services.participant_mark_left(participant=participant, by=request.user)
+    )
+    if left is not REFUSED:
         messages.success(request, _("%(name)s er markeret som udtrådt.") % {"name": participant.name})
     return redirect(_participants_url(network))
 
