@@ -14,7 +14,7 @@ from __future__ import annotations
 import calendar
 import datetime
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 from django.utils import timezone
@@ -77,37 +77,65 @@ def sprint_length_days(start: datetime.date, end: datetime.date) -> int:
     return (end - start).days + 1
 
 
+@dataclass(frozen=True)
+class RuleFacts:
+    """What the rules need of a network's participants and meetings: counts and days, not rows.
+
+    Built from the rows where they are loaded anyway (a network's own page), or for a whole page
+    of networks by two grouped queries (`selectors.with_rule_facts`) where loading every
+    participant and meeting as objects would cost more than the rest of the page.
+    """
+
+    core_count: int = 0
+    categories: frozenset[str] = frozenset()
+    has_commitment: bool = False
+    # The local day each meeting that is not cancelled starts on.
+    meeting_days: tuple[datetime.date, ...] = ()
+
+    @classmethod
+    def from_rows(cls, participants: Iterable, meetings: Iterable) -> RuleFacts:
+        current = [p for p in participants if p.left_on is None]
+        return cls(
+            core_count=sum(1 for p in current if p.role == ParticipantRole.CORE),
+            categories=frozenset(p.actor_category for p in current),
+            has_commitment=any(p.commitment.strip() for p in current),
+            meeting_days=tuple(
+                timezone.localdate(m.starts_at) for m in meetings if m.status != MeetingStatus.CANCELLED
+            ),
+        )
+
+
 @dataclass
 class _Facts:
-    """What the rules read about one network, gathered once (from prefetched rows where present)."""
+    """What the rules read about one network, gathered once."""
 
     network: Network
     type: NetworkType
     today: datetime.date
-    current_participants: list = field(default_factory=list)
-    counted_meetings: list = field(default_factory=list)
+    rows: RuleFacts
 
     @classmethod
     def of(cls, network: Network, today: datetime.date | None) -> _Facts:
-        participants, meetings = [], []
-        if network.pk:
-            participants = [p for p in network.participants.all() if p.left_on is None]
-            meetings = [m for m in network.meetings.all() if m.status != MeetingStatus.CANCELLED]
-        return cls(
-            network=network,
-            type=network.type,
-            today=today or timezone.localdate(),
-            current_participants=participants,
-            counted_meetings=meetings,
-        )
+        rows = getattr(network, "rule_facts", None)
+        if rows is None:
+            rows = (
+                RuleFacts.from_rows(network.participants.all(), network.meetings.all())
+                if network.pk
+                else RuleFacts()
+            )
+        return cls(network=network, type=network.type, today=today or timezone.localdate(), rows=rows)
 
     @property
     def core_count(self) -> int:
-        return sum(1 for p in self.current_participants if p.role == ParticipantRole.CORE)
+        return self.rows.core_count
 
     @property
-    def categories(self) -> set[str]:
-        return {p.actor_category for p in self.current_participants}
+    def categories(self) -> frozenset[str]:
+        return self.rows.categories
+
+    @property
+    def meeting_count(self) -> int:
+        return len(self.rows.meeting_days)
 
 
 def _blocks(code: str, message: str, *actions: Action, field: str = "") -> Finding:
@@ -313,7 +341,7 @@ def _welfare_rules(f: _Facts) -> Iterator[Finding]:
             _("Inddrag borgere løbende; velfærdsnetværk skaber løsninger sammen med borgerne."),
         )
     if network.sprint_end:
-        late = [m for m in f.counted_meetings if timezone.localdate(m.starts_at) > network.sprint_end]
+        late = [day for day in f.rows.meeting_days if day > network.sprint_end]
         if late:
             yield _warns(
                 "meetings_after_sprint",
@@ -344,7 +372,7 @@ def _welfare_rules(f: _Facts) -> Iterator[Finding]:
 
 
 def _learning_rules(f: _Facts) -> Iterator[Finding]:
-    type_, count = f.type, len(f.counted_meetings)
+    type_, count = f.type, f.meeting_count
     if type_.min_meetings and count < type_.min_meetings:
         yield _blocks(
             "too_few_meetings",
@@ -367,7 +395,7 @@ def _learning_rules(f: _Facts) -> Iterator[Finding]:
             "no_experts",
             _("Overvej at invitere eksperter undervejs for at tilføre netværket ny viden."),
         )
-    if not any(p.commitment.strip() for p in f.current_participants):
+    if not f.rows.has_commitment:
         yield _warns(
             "commitments_missing",
             _(

@@ -1,10 +1,15 @@
 """Reads: which networks a user may see, with what the pages and rules need already loaded."""
 
-from django.db.models import Max, Q, QuerySet
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import Count, Max, Q, QuerySet
+from django.db.models.functions import TruncDate
 from django.http import Http404
 
 from networks import roles
-from networks.models import Decision, Network, Status
+from networks.models import Decision, Meeting, MeetingStatus, Network, Participant, ParticipantRole, Status
+from networks.rules import RuleFacts
 
 
 def networks_visible_to(user) -> QuerySet[Network]:
@@ -25,6 +30,52 @@ def network_for_user(user, pk) -> Network:
         return networks_visible_to(user).get(pk=pk)
     except (Network.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+
+
+def with_rule_facts(networks: Iterable[Network]) -> list[Network]:
+    """The networks, each with what the rules need of its participants and meetings, in two grouped
+    queries: for lists of networks whose findings or progress are shown but not their people.
+
+    The same facts as `RuleFacts.from_rows` gives from the rows (tests hold the two equal); at 50
+    networks a page this reads ~250 small tuples instead of ~1,000 participants as model objects.
+    """
+    if isinstance(networks, QuerySet):
+        networks = networks.prefetch_related(None)  # the rows are what this replaces
+    networks = list(networks)
+    ids = [network.pk for network in networks]
+    core = defaultdict(int)
+    categories = defaultdict(set)
+    committed = set()
+    groups = (
+        Participant.objects.filter(network_id__in=ids, left_on__isnull=True)
+        .values_list("network_id", "role", "actor_category")
+        # A commitment counts when it holds more than white space, as in `RuleFacts.from_rows`.
+        .annotate(n=Count("pk"), committed=Count("pk", filter=Q(commitment__regex=r"\S")))
+        .order_by()
+    )
+    for network_id, role, category, n, with_commitment in groups:
+        categories[network_id].add(category)
+        if role == ParticipantRole.CORE:
+            core[network_id] += n
+        if with_commitment:
+            committed.add(network_id)
+    days = defaultdict(list)
+    meetings = (
+        Meeting.objects.filter(network_id__in=ids)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .values_list("network_id", TruncDate("starts_at"))  # the local day, as timezone.localdate
+        .order_by("network_id", "starts_at")
+    )
+    for network_id, day in meetings:
+        days[network_id].append(day)
+    for network in networks:
+        network.rule_facts = RuleFacts(
+            core_count=core[network.pk],
+            categories=frozenset(categories[network.pk]),
+            has_commitment=network.pk in committed,
+            meeting_days=tuple(days[network.pk]),
+        )
+    return networks
 
 
 # --- Direktørforum ----------------------------------------------------------------------------

@@ -138,7 +138,9 @@ class NetworkList(APIView):
             networks = networks.filter(type__code=filters.validated_data["type"])
         if "status" in filters.validated_data:
             networks = networks.filter(status=filters.validated_data["status"])
-        page = self.paginate_queryset(networks)
+        # A page shows each network's findings, not its people: the rules' facts come from two
+        # grouped queries instead of every participant and meeting loaded as objects.
+        page = selectors.with_rule_facts(self.paginate_queryset(networks.prefetch_related(None)))
         return self.get_paginated_response(serializers.NetworkSerializer(page, many=True).data)
 
     @extend_schema(

@@ -116,12 +116,15 @@ def dashboard(request):
     # shown says whether there is a next page, without counting them all).
     number = page_number(request.GET.get("portefoelje"))
     first = (number - 1) * PORTFOLIO_PAGE_SIZE
-    portfolio = list(selectors.direktoerforum_portfolio()[first : first + PORTFOLIO_PAGE_SIZE + 1])
+    # The dashboard shows findings and progress, not people: the rules' facts by grouped queries.
+    portfolio = selectors.with_rule_facts(
+        selectors.direktoerforum_portfolio()[first : first + PORTFOLIO_PAGE_SIZE + 1]
+    )
     return render(
         request,
         "networks/direktoerforum/dashboard.html",
         {
-            "queue": _case_rows(selectors.direktoerforum_queue()),
+            "queue": _case_rows(selectors.with_rule_facts(selectors.direktoerforum_queue())),
             "decisions": selectors.recent_decisions(),
             "portfolio": [(network, rules.progress(network)) for network in portfolio[:PORTFOLIO_PAGE_SIZE]],
             "portfolio_page": {
