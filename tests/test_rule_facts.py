@@ -69,8 +69,8 @@ def test_the_edges_give_the_same_facts_either_way(draft_welfare, sprint_end):
     gone = add_core(network, 1, category=ActorCategory.BUSINESS)[0]
     gone.left_on = network.sprint_start
     gone.save()
-    # White space only is no commitment.
-    Participant.objects.filter(network=network).update(commitment=" \n\t ")
+    # Spaces only are no commitment.
+    Participant.objects.filter(network=network).update(commitment="   ")
     day_after = sprint_end + datetime.timedelta(days=1)
     for starts_at, status in [
         (_at(sprint_end, 23, 30), MeetingStatus.PLANNED),  # late in the evening of the last day: inside
