@@ -452,6 +452,16 @@ def findings(network: Network, *, today: datetime.date | None = None) -> list[Fi
     return sorted(shown, key=lambda finding: finding.level != Level.BLOCKS)
 
 
+# Findings that the Direktørforum's own decision resolves: telling the board that the board must
+# approve is noise on the pages where it decides.
+_RESOLVED_BY_DECISION = frozenset({"approval_required"})
+
+
+def case_findings(network: Network, *, today: datetime.date | None = None) -> list[Finding]:
+    """What Direktørforum reads about a case: the findings, less the approval it is asked for."""
+    return [f for f in findings(network, today=today) if f.code not in _RESOLVED_BY_DECISION]
+
+
 def blocking(network: Network, action: Action, *, today: datetime.date | None = None) -> list[Finding]:
     """The findings that stop `action`: its own blockers and every blocker that concerns all actions."""
     return [

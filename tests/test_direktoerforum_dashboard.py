@@ -139,6 +139,22 @@ def test_the_queue_shows_theme_leader_and_findings(client, direktoer, submitted_
     assert f'name="sag" value="{submitted_innovation.pk}"' in page
 
 
+def test_the_board_is_not_told_that_the_board_must_approve(client, direktoer, leader, submitted_innovation):
+    approval = "Direktørforum skal godkende netværket"
+    client.force_login(direktoer)
+    for url in (
+        URL,
+        f"/direktoerforum/sag/{submitted_innovation.pk}/",
+        f"/direktoerforum/dagsorden/?sag={submitted_innovation.pk}",
+    ):
+        page = client.get(url).content.decode()
+        assert "Inddrag politikere" in page, url
+        assert approval not in page, url
+    # The leader still reads it on the network page: it is why the network cannot start yet.
+    client.force_login(leader)
+    assert approval in client.get(submitted_innovation.get_absolute_url()).content.decode()
+
+
 def test_drafts_and_other_types_are_not_in_the_queue(
     client, direktoer, draft_innovation, draft_welfare, draft_learning
 ):

@@ -77,7 +77,7 @@ def _case_rows(networks):
     return [
         {
             "network": network,
-            "findings": rules.findings(network),
+            "findings": rules.case_findings(network),
             "days_waiting": _days_waiting(network, today),
         }
         for network in networks
@@ -180,7 +180,7 @@ def case(request, pk):
         "networks/direktoerforum/case.html",
         {
             "network": network,
-            "findings": rules.findings(network),
+            "findings": rules.case_findings(network),
             "form": form,
             "refusal": refusal,
             "decisions": decisions,
