@@ -2,19 +2,22 @@
 its meetings and its decisions, newest first, with who and when (django-simple-history's rows).
 
 The trail only grows, so a page shows the latest `limit` entries and the total count, in a bounded
-number of queries however long the trail is: one page of rows per table (with the table's count),
-and, only when the page shows changes, the rows before those per table (to say what changed) and
-the meetings' attendance: 4 queries, at most 9.
+number of queries however long the trail is: one page of rows per table, each row with the table's
+count and, by window functions in the same query, the values of the object's row before it (to say
+what changed); and, only when the page shows a changed meeting, the meetings' attendance: 4
+queries, at most 5.
 """
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Count, OuterRef, Subquery, Window
+from django.db.models import Count, F, Window
+from django.db.models.functions import Lag
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -108,22 +111,33 @@ def _attendance_model():
     return apps.get_model("networks", "HistoricalMeeting_attendees")
 
 
+def _with_previous_values(model, rows):
+    """Each row with the values of the same object's row just before it (`previous_<attname>`), and
+    that row's id (`previous_id`): window functions over the object's rows, in the same query."""
+    by_object = {"partition_by": [F("id")], "order_by": [F("history_date").asc(), F("history_id").asc()]}
+    before = {"previous_id": Window(Lag("history_id"), **by_object)}
+    for f in _shown_fields(model):
+        before[f"previous_{f.attname}"] = Window(Lag(f.attname), **by_object)
+    return rows.annotate(**before)
+
+
+def _previous(model, row):
+    """The values the object had before this row, or None if the trail starts here."""
+    if row.history_type != "~" or row.previous_id is None:
+        return None
+    values = {f.attname: getattr(row, f"previous_{f.attname}") for f in _shown_fields(model)}
+    return SimpleNamespace(history_id=row.previous_id, **values)
+
+
 def network_history(network: Network, *, limit: int) -> tuple[list[AuditEntry], int]:
     """The latest `limit` entries of the network's trail, and how many there are in all."""
     latest: list[tuple[type[models.Model], object]] = []
     total = 0
     for model in KINDS:
-        history = model.history.model.objects
-        # The same object's row just before this one, found in the same query.
-        before = (
-            history.filter(id=OuterRef("id"), history_id__lt=OuterRef("history_id"))
-            .order_by("-history_date", "-history_id")
-            .values("history_id")[:1]
-        )
         rows = list(
-            _history_rows(model, network)
+            _with_previous_values(model, _history_rows(model, network))
             # The window counts the table's rows for this network before the page is cut off.
-            .annotate(previous_id=Subquery(before), table_total=Window(Count("pk")))
+            .annotate(table_total=Window(Count("pk")))
             .order_by("-history_date", "-history_id")[:limit]
         )
         total += rows[0].table_total if rows else 0
@@ -131,7 +145,7 @@ def network_history(network: Network, *, limit: int) -> tuple[list[AuditEntry], 
     latest.sort(key=lambda pair: (pair[1].history_date, pair[1].history_id), reverse=True)
     latest = latest[:limit]
 
-    previous = _previous_rows(latest)
+    previous = {(model, row.history_id): _previous(model, row) for model, row in latest}
     attendance = _attendance(latest, previous)
     entries = [
         AuditEntry(
@@ -140,9 +154,7 @@ def network_history(network: Network, *, limit: int) -> tuple[list[AuditEntry], 
             kind=str(KINDS[model]),
             action=str(ACTIONS.get(row.history_type, row.history_type)),
             subject=_subject(model, row),
-            changes=_changes(model, row, previous.get((model, row.previous_id)), attendance)
-            if row.history_type == "~"
-            else [],
+            changes=_changes(model, row, previous[(model, row.history_id)], attendance),
             reason=row.history_change_reason or "",
         )
         for model, row in latest
@@ -150,22 +162,13 @@ def network_history(network: Network, *, limit: int) -> tuple[list[AuditEntry], 
     return entries, total
 
 
-def _previous_rows(latest) -> dict:
-    """The rows just before the shown changes, keyed by (model, history_id): one query per table."""
-    found = {}
-    for model in KINDS:
-        ids = [row.previous_id for m, row in latest if m is model and row.history_type == "~"]
-        ids = [pk for pk in ids if pk is not None]
-        if ids:
-            for row in model.history.model.objects.filter(history_id__in=ids):
-                found[(model, row.history_id)] = row
-    return found
-
-
 def _attendance(latest, previous) -> dict[int, frozenset]:
-    """Who attended, as of each shown meeting row and its predecessor: one query."""
-    ids = [row.history_id for m, row in latest if m is Meeting and row.history_type == "~"]
-    ids += [history_id for (m, history_id) in previous if m is Meeting]
+    """Who attended, as of each shown changed meeting row and its predecessor: one query."""
+    changed = [
+        (model, row) for model, row in latest if model is Meeting and previous[(model, row.history_id)]
+    ]
+    ids = [row.history_id for _model, row in changed]
+    ids += [previous[(model, row.history_id)].history_id for model, row in changed]
     if not ids:
         return {}
     attended: dict[int, set] = {history_id: set() for history_id in ids}
