@@ -954,22 +954,42 @@ def data_version() -> str:
         return ":".join(str(value) for value in cursor.fetchone())
 
 
-def page_figures(report_filter: ReportFilter, *, today: datetime.date, build) -> dict:
-    """What the report page shows for `report_filter` on `today`: `build(figures, lengths)` of the
-    summary with its per-network lists cut to PAGE_ROWS rows (`lengths` has their full lengths).
-
-    Kept in the shared cache (the database, so every app server sees the same) with the data's
-    version: the first request after a change computes it, the next ones read one row.
-    """
-    key = f"netvaerk:report:{PAGE_FORMAT}:{translation.get_language()}:{today}:{report_filter.query_string()}"
+def _cached(key: str, compute):
+    """`compute()`, kept in the shared cache (the database, so every app server sees the same) with
+    the data's version: the first request after a change computes it, the next ones read one row."""
     version = data_version()
     cached = cache.get(key)
     if cached is not None and cached[0] == version:
         return cached[1]
-    figures = summary(report_filter, today=today)
-    lengths = {"meetings": len(figures["meetings"]["rows"]), "core_stability": len(figures["core_stability"])}
-    figures["meetings"]["rows"] = figures["meetings"]["rows"][:PAGE_ROWS]
-    figures["core_stability"] = figures["core_stability"][:PAGE_ROWS]
-    page = build(figures, lengths)
-    cache.set(key, (version, page), CACHE_SECONDS)
-    return page
+    value = compute()
+    cache.set(key, (version, value), CACHE_SECONDS)
+    return value
+
+
+def _cache_key(kind: str, report_filter: ReportFilter, today: datetime.date) -> str:
+    return (
+        f"netvaerk:{kind}:{PAGE_FORMAT}:{translation.get_language()}:{today}:{report_filter.query_string()}"
+    )
+
+
+def cached_summary(report_filter: ReportFilter, *, today: datetime.date) -> dict:
+    """`summary()` through the shared cache: what the API gives the municipality's BI tools."""
+    return _cached(_cache_key("summary", report_filter, today), lambda: summary(report_filter, today=today))
+
+
+def page_figures(report_filter: ReportFilter, *, today: datetime.date, build) -> dict:
+    """What the report page shows for `report_filter` on `today`: `build(figures, lengths)` of the
+    summary with its per-network lists cut to PAGE_ROWS rows (`lengths` has their full lengths),
+    through the shared cache."""
+
+    def compute():
+        figures = summary(report_filter, today=today)
+        lengths = {
+            "meetings": len(figures["meetings"]["rows"]),
+            "core_stability": len(figures["core_stability"]),
+        }
+        figures["meetings"]["rows"] = figures["meetings"]["rows"][:PAGE_ROWS]
+        figures["core_stability"] = figures["core_stability"][:PAGE_ROWS]
+        return build(figures, lengths)
+
+    return _cached(_cache_key("report", report_filter, today), compute)

@@ -1,5 +1,6 @@
 """/api/v1/reports/summary/: the report page's figures as JSON, for the municipality's BI tools."""
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -42,4 +43,4 @@ class ReportSummary(RequestLanguageMixin, APIView):
             return Response(
                 {"detail": _("Filteret er ugyldigt."), "errors": report_filter.errors}, status=400
             )
-        return Response(reports.summary(report_filter))
+        return Response(reports.cached_summary(report_filter, today=timezone.localdate()))

@@ -79,3 +79,25 @@ def test_query_count_does_not_grow_with_networks(
         add_meetings(network, 2)
     with django_assert_max_num_queries(baseline):
         assert administrator_api.get(URL).status_code == 200
+
+
+def test_the_second_request_reads_the_figures_from_the_shared_cache(
+    administrator_api, portfolio, monkeypatch, django_assert_max_num_queries
+):
+    first = administrator_api.get(URL).json()
+    monkeypatch.setattr(reports, "summary", lambda *args, **kwargs: pytest.fail("computed again"))
+    # Token, user and groups, the data's version, the cached row: nothing is counted again.
+    with django_assert_max_num_queries(5):
+        assert administrator_api.get(URL).json() == first
+
+
+def test_a_change_shows_on_the_next_request(administrator_api, portfolio, leader, welfare_type):
+    before = administrator_api.get(URL).json()["networks"]
+    services.network_create(by=leader, type=welfare_type, title="Nyt netværk", theme="T")
+    assert administrator_api.get(URL).json()["networks"] == before + 1
+
+
+def test_each_filter_is_cached_on_its_own(administrator_api, portfolio):
+    assert administrator_api.get(URL).json()["networks"] == 3
+    assert administrator_api.get(URL, {"type": "welfare"}).json()["networks"] == 1
+    assert administrator_api.get(URL).json()["networks"] == 3
