@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.contrib.auth import authenticate
+from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
@@ -158,13 +159,13 @@ def test_load_demo_twice_resets_the_demo_instead_of_moving_it_twice(db):
     assert Network.objects.count() == 4
 
 
-def test_load_demo_leaves_the_networks_people_made_themselves_alone(db, leader, network_types):
+def test_load_demo_leaves_the_networks_people_made_themselves_alone(db):
     _load_demo_on("2027-06-10")
     own = Network.objects.create(
         title="Eget netværk",
         theme="Tema",
-        type=network_types["learning"],
-        leader=leader,
+        type=NetworkType.objects.get(code="learning"),
+        leader=User.objects.get(username="leder2"),
         planned_start=datetime.date(2027, 1, 4),
         planned_end=datetime.date(2027, 6, 30),
     )

@@ -125,7 +125,7 @@ def test_query_count_does_not_grow_with_networks(
         ),
     ],
 )
-def test_the_menu_offers_each_role_its_own_tools_and_no_others(login, persona, links):
+def test_the_menu_offers_each_role_its_own_tools_and_no_others(db, login, persona, links):
     page = login(persona).get("/").content.decode()
     offered = {path for path in ALL_TOOLS if f'class="nav-link" href="{path}"' in page}
     assert offered == links
@@ -134,6 +134,6 @@ def test_the_menu_offers_each_role_its_own_tools_and_no_others(login, persona, l
 ALL_TOOLS = ("/netvaerk/guide/", "/direktoerforum/", "/rapporter/", "/admin-vaerktoejer/persondata/")
 
 
-def test_the_menu_marks_the_persondata_page_as_current_for_an_administrator(login):
+def test_the_menu_marks_the_persondata_page_as_current_for_an_administrator(db, login):
     page = login("administrator").get("/admin-vaerktoejer/persondata/").content.decode()
     assert 'href="/admin-vaerktoejer/persondata/" aria-current="page"' in page
