@@ -8,4 +8,5 @@ urlpatterns = [
     path("", direktoerforum.dashboard, name="dashboard"),
     path("sag/<int:pk>/", direktoerforum.case, name="case"),
     path("dagsorden/", direktoerforum.agenda, name="agenda"),
+    path("dagsorden.pdf", direktoerforum.agenda_pdf, name="agenda_pdf"),
 ]

@@ -5,6 +5,7 @@ Test data is built here in code; the JSON files in fixtures/ are the type parame
 
 import datetime
 import os
+import zoneinfo
 
 import pytest
 from django.conf import settings
@@ -22,6 +23,8 @@ from networks.models import (
     Participant,
     ParticipantRole,
 )
+
+COPENHAGEN = zoneinfo.ZoneInfo("Europe/Copenhagen")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -191,6 +194,43 @@ def draft_innovation(leader, innovation_type):
 @pytest.fixture
 def submitted_innovation(draft_innovation, leader):
     return services.network_submit(network=draft_innovation, by=leader)
+
+
+@pytest.fixture
+def submit_on(time_machine, leader, innovation_type):
+    """Create and submit an innovation network with the clock at 10:00 (Copenhagen) on `day`."""
+
+    def submit(title, day, **fields):
+        time_machine.move_to(datetime.datetime.combine(day, datetime.time(10), tzinfo=COPENHAGEN), tick=False)
+        network = services.network_create(
+            by=leader,
+            type=innovation_type,
+            title=title,
+            theme=f"Tema: {title}",
+            purpose=fields.pop("purpose", f"Formål: {title}"),
+            strategy_reference="Albertslund Kommunes frivillighedspolitik",
+            **fields,
+        )
+        return services.network_submit(network=network, by=leader)
+
+    return submit
+
+
+@pytest.fixture
+def decided_case(leader, direktoer, innovation_type):
+    """An innovation network Direktørforum has approved: no longer on any agenda."""
+    approved = ready_to_start(
+        services.network_create(
+            by=leader,
+            type=innovation_type,
+            title="Godkendt sag",
+            theme="Frivillighed",
+            purpose="Et formål.",
+            strategy_reference="En strategi",
+        )
+    )
+    services.network_submit(network=approved, by=leader)
+    return services.network_approve(network=approved, by=direktoer)
 
 
 def ready_to_start(network):

@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from networks import services
-from tests.conftest import ready_to_start
 
 URL = "/direktoerforum/dagsorden/"
 DASHBOARD = "/direktoerforum/"
@@ -20,25 +19,6 @@ def at(day: datetime.date, hour: int = 10) -> datetime.datetime:
 
 def query(*ids) -> str:
     return "?" + "&".join(f"sag={i}" for i in ids)
-
-
-@pytest.fixture
-def submit_on(time_machine, leader, innovation_type):
-    """Create and submit an innovation network with the clock at 10:00 on `day`."""
-
-    def submit(title, day):
-        time_machine.move_to(at(day), tick=False)
-        network = services.network_create(
-            by=leader,
-            type=innovation_type,
-            title=title,
-            theme=f"Tema: {title}",
-            purpose=f"Formål: {title}",
-            strategy_reference="Albertslund Kommunes frivillighedspolitik",
-        )
-        return services.network_submit(network=network, by=leader)
-
-    return submit
 
 
 @pytest.fixture
@@ -100,24 +80,11 @@ def test_repeated_ids_print_a_case_once(client, time_machine, direktoer, cases):
 
 
 def test_cases_that_do_not_wait_and_garbage_are_ignored(
-    client, time_machine, leader, direktoer, cases, innovation_type, draft_innovation, draft_welfare
+    client, time_machine, direktoer, cases, decided_case, draft_innovation, draft_welfare
 ):
-    approved = ready_to_start(
-        services.network_create(
-            by=leader,
-            type=innovation_type,
-            title="Godkendt sag",
-            theme="Frivillighed",
-            purpose="Et formål.",
-            strategy_reference="En strategi",
-        )
-    )
-    services.network_submit(network=approved, by=leader)
-    services.network_approve(network=approved, by=direktoer)
-
     ids = [
         cases["young"].pk,
-        approved.pk,  # decided
+        decided_case.pk,  # decided
         draft_innovation.pk,  # never submitted: Direktørforum cannot see it
         draft_welfare.pk,  # another type, another leader's business
         999999,  # does not exist

@@ -1,4 +1,5 @@
-"""Direktørforum's workspace: the queue of innovation networks, the decision on one case, the agenda.
+"""Direktørforum's workspace: the queue of innovation networks, the decision on one case, the agenda
+(as a page to print and as a PDF).
 
 Members and administrators see the pages (anyone else 403); only members decide, never on a
 network they lead — `services` enforces both, and the page says so instead of offering buttons.
@@ -7,13 +8,15 @@ network they lead — `services` enforces both, and the page says so instead of 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from networks import agenda_pdf as agenda_document
 from networks import roles, rules, selectors, services
 from networks.models import DecisionOutcome, Status
 from networks.views.leader import page_number
@@ -72,8 +75,8 @@ def _days_waiting(network, today) -> int | None:
     return (today - timezone.localdate(network.submitted_at)).days
 
 
-def _case_rows(networks):
-    today = timezone.localdate()
+def _case_rows(networks, today=None):
+    today = today or timezone.localdate()
     return [
         {
             "network": network,
@@ -190,8 +193,11 @@ def case(request, pk):
     )
 
 
-@require_GET
-def agenda(request):
+def _agenda_cases(request, today) -> list[dict]:
+    """The waiting cases chosen with ?sag=…, as rows in queue order; ids of anything else are ignored.
+
+    The one access check and selection behind the agenda page and its PDF: anyone but Direktørforum
+    and administrators gets 403 here."""
     _require_workspace_access(request.user)
     # Only plain ASCII ids of a sane length: "²".isdigit() is true, and huge numbers overflow.
     ids = [
@@ -199,12 +205,43 @@ def agenda(request):
         for value in request.GET.getlist("sag")
         if value.isascii() and value.isdigit() and len(value) <= 18
     ]
-    cases = _case_rows(selectors.direktoerforum_cases(ids)) if ids else []
+    return _case_rows(selectors.direktoerforum_cases(ids), today) if ids else []
+
+
+def _no_case_chosen(request):
+    messages.error(request, _("Vælg mindst én ventende sag til dagsordenen."))
+    return redirect("direktoerforum:dashboard")
+
+
+@require_GET
+def agenda(request):
+    today = timezone.localdate()
+    cases = _agenda_cases(request, today)
     if not cases:
-        messages.error(request, _("Vælg mindst én ventende sag til dagsordenen."))
-        return redirect("direktoerforum:dashboard")
+        return _no_case_chosen(request)
     return render(
         request,
         "networks/direktoerforum/agenda.html",
-        {"cases": cases, "printed_on": timezone.localdate()},
+        {
+            "cases": cases,
+            "printed_on": today,
+            # The PDF of the same cases: the ids that passed, not whatever the address said.
+            "pdf_query": urlencode([("sag", row["network"].pk) for row in cases]),
+        },
     )
+
+
+@require_GET
+def agenda_pdf(request):
+    """The agenda as a PDF file: the same cases, the same rules, one case a page."""
+    today = timezone.localdate()
+    cases = _agenda_cases(request, today)
+    if not cases:
+        return _no_case_chosen(request)
+    response = HttpResponse(
+        agenda_document.render(cases, today=today), content_type=agenda_document.CONTENT_TYPE
+    )
+    response["Content-Disposition"] = f'attachment; filename="{agenda_document.filename(today)}"'
+    # Names of citizens and politicians: not kept in a shared cache or the browser's.
+    response["Cache-Control"] = "private, no-store"
+    return response

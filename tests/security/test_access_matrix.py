@@ -130,6 +130,8 @@ EXPECTED: dict[str, tuple[tuple, tuple]] = {
     "direktoerforum/sag/<int:pk>/": (row("login 403 403 200 200 login"), row("login 403 403 200 403 login")),
     # No case chosen: back to the dashboard with a message.
     "direktoerforum/dagsorden/": (row("login 403 403 302 302 login"), row("login 405 405 405 405 login")),
+    # The same agenda as a PDF: the same access and the same redirect without a case.
+    "direktoerforum/dagsorden.pdf": (row("login 403 403 302 302 login"), row("login 405 405 405 405 login")),
     # Reports: administrators only.
     "rapporter/": (row("login 403 403 403 200 login"), row("login 405 405 405 405 login")),
     **{

@@ -1,0 +1,335 @@
+"""The agenda as a PDF at /direktoerforum/dagsorden.pdf?sag=1&sag=2: the same cases, the same access
+and the same choice of cases as the printable page, read back with pypdf."""
+
+import datetime
+import io
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
+from pypdf import PdfReader
+
+from networks import agenda_pdf, rules, services
+from networks.agenda_pdf import pdf_text
+from networks.models import ActorCategory, Network, Participant, ParticipantRole
+from tests.conftest import add_core, assert_sent_to_login
+from tests.test_direktoerforum_agenda import DASHBOARD, PICK_ONE, at, get_on, query
+from tests.test_direktoerforum_agenda import URL as HTML
+
+PDF = "/direktoerforum/dagsorden.pdf"
+TODAY = datetime.date(2027, 1, 20)
+
+
+def read(response) -> PdfReader:
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    return PdfReader(io.BytesIO(response.content))
+
+
+def page_texts(reader: PdfReader) -> list[str]:
+    """Each page's text with the line breaks of the layout folded into single spaces."""
+    return [" ".join(page.extract_text().split()) for page in reader.pages]
+
+
+@pytest.fixture
+def cases(submit_on):
+    """Two waiting cases with people; the younger created first, so queue order is not creation order."""
+    young = submit_on("Ung sag", datetime.date(2027, 1, 19))
+    old = submit_on("Gammel sag", datetime.date(2027, 1, 2))
+    Participant.objects.create(
+        network=old,
+        name="Bente Borger",
+        organisation="Albertslund Boligforening",
+        actor_category=ActorCategory.CITIZEN,
+        role=ParticipantRole.CORE,
+    )
+    Participant.objects.create(
+        network=old,
+        name="Udtrådt Ulla",
+        actor_category=ActorCategory.EMPLOYEE,
+        left_on=datetime.date(2027, 1, 5),
+    )
+    add_core(young, 1)
+    return {"young": young, "old": old}
+
+
+def findings_of(network) -> list[str]:
+    """What the agenda says about the case, as the rules find it."""
+    network = Network.objects.with_related().get(pk=network.pk)
+    return [
+        f"{'Mangler:' if finding.blocks else 'Advarsel:'} {finding.message}"
+        for finding in rules.case_findings(network, today=TODAY)
+    ]
+
+
+@pytest.mark.parametrize("persona", ["direktoer", "administrator"])
+def test_a_title_page_then_one_page_per_case_in_queue_order(client, time_machine, request, persona, cases):
+    response = get_on(
+        client,
+        time_machine,
+        request.getfixturevalue(persona),
+        PDF + query(cases["young"].pk, cases["old"].pk),
+    )
+    reader = read(response)
+    assert response["Content-Disposition"] == 'attachment; filename="dagsorden-direktoerforum-2027-01-20.pdf"'
+    assert "no-store" in response["Cache-Control"]
+    assert len(reader.pages) == 3
+    title_page, old, young = page_texts(reader)
+
+    assert "Dagsorden til Direktørforum" in title_page
+    assert "Dannet 20. januar 2027 · 2 sager om innovationsnetværk" in title_page
+    assert title_page.index("Gammel sag") < title_page.index("Ung sag")
+    assert "Side 1 af 3" in title_page
+
+    assert "1. Gammel sag" in old
+    assert "Har ventet 18 dage" in old
+    for text in (
+        "Tema: Gammel sag",
+        "Lene Leder",
+        "Formål: Gammel sag",
+        "Albertslund Kommunes frivillighedspolitik",
+        "Ingen planlagt periode",
+        "Indstillingsrunde 1",
+        "Bente Borger, Albertslund Boligforening – Borger (kernedeltager)",
+        "Side 2 af 3",
+    ):
+        assert text in old, text
+    # Only the current participants, as on the page.
+    assert "Udtrådt Ulla" not in old
+    assert "Afgørelse: ❏ Godkend ❏ Ønsk ændringer ❏ Afvis" in old
+
+    assert "2. Ung sag" in young
+    assert "Har ventet 1 dag " in young
+    assert "Deltager 0" in young
+    assert "Side 3 af 3" in young
+    assert "Gammel sag" not in young
+
+
+def test_the_findings_are_those_of_the_rules(client, time_machine, direktoer, cases):
+    old = cases["old"]
+    expected = findings_of(old)
+    assert expected, "the case should have something to say"
+    response = get_on(client, time_machine, direktoer, PDF + query(old.pk))
+    _title_page, page = page_texts(read(response))
+    for finding in expected:
+        assert " ".join(finding.split()) in page
+
+
+def test_the_plan_and_the_mandate_as_on_the_page(client, time_machine, direktoer, submit_on):
+    network = submit_on(
+        "Planlagt sag",
+        datetime.date(2027, 1, 10),
+        mandate="Aftalt med direktøren",
+        planned_start=datetime.date(2027, 2, 1),
+        planned_end=datetime.date(2027, 6, 30),
+    )
+    _title_page, page = page_texts(read(get_on(client, time_machine, direktoer, PDF + query(network.pk))))
+    assert "Plan 1. februar 2027 – 30. juni 2027" in page
+    assert "Mandat Aftalt med direktøren" in page
+    assert "Ingen deltagere registreret." in page
+
+
+def test_a_case_without_findings_says_so(direktoer, cases):
+    # Whether a real case has no findings is the rules' business; the PDF only says it.
+    network = Network.objects.with_related().get(pk=cases["old"].pk)
+    content = agenda_pdf.render([{"network": network, "findings": [], "days_waiting": 3}], today=TODAY)
+    _title_page, page = page_texts(PdfReader(io.BytesIO(content)))
+    assert "Bemærkninger Ingen bemærkninger." in page
+    assert "Mangler:" not in page and "Advarsel:" not in page
+
+
+def test_the_pdf_says_who_made_it_and_its_language(client, time_machine, direktoer, cases):
+    reader = read(get_on(client, time_machine, direktoer, PDF + query(cases["old"].pk, cases["young"].pk)))
+    assert reader.metadata.title == "Dagsorden til Direktørforum 20. januar 2027"
+    assert reader.metadata.author == "Albertslund Kommune – Netværk"
+    assert reader.trailer["/Root"]["/Lang"] == "da"
+    # Each case in the outline, to jump to it.
+    assert [entry.title for entry in reader.outline] == ["1. Gammel sag", "2. Ung sag"]
+
+
+def test_in_english_for_those_who_chose_english(client, time_machine, direktoer, cases):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    reader = read(get_on(client, time_machine, direktoer, PDF + query(cases["old"].pk)))
+    title_page, page = page_texts(reader)
+    assert "Agenda for Direktørforum" in title_page
+    assert "Page 1 of 2" in title_page
+    assert "Page 2 of 2" in page
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+
+
+def test_danish_letters_survive(client, time_machine, direktoer, submit_on):
+    title = "Æblegrød på Østerbro – “Åben” café for ældre"
+    network = submit_on(title, datetime.date(2027, 1, 10), purpose="Søndagsbørn, æbler og én stor gås.")
+    Participant.objects.create(network=network, name="Søren Ærø Åberg")
+    reader = read(get_on(client, time_machine, direktoer, PDF + query(network.pk)))
+    _title_page, page = page_texts(reader)
+    assert title in page
+    assert "Søndagsbørn, æbler og én stor gås." in page
+    assert "Søren Ærø Åberg" in page
+    assert [entry.title for entry in reader.outline] == [f"1. {title}"]
+
+
+def test_characters_the_font_lacks_and_markup_never_break_the_pdf(client, time_machine, direktoer, submit_on):
+    network = submit_on(
+        "Fra sorg → glæde 😀👍🏽 東京",
+        datetime.date(2027, 1, 10),
+        purpose="<b>fed</b> & <img src='/etc/passwd'/> <font name='Nope'>x</font> ❤️",
+    )
+    Participant.objects.create(network=network, name="Zoë 🎉 Łukasz", organisation="<script>")
+    response = get_on(client, time_machine, direktoer, PDF + query(network.pk))
+    _title_page, page = page_texts(read(response))
+    assert "Fra sorg -> glæde ?? ??" in page
+    # Markup in users' text is text, never markup reportlab follows.
+    assert "<b>fed</b> & <img src='/etc/passwd'/> <font name='Nope'>x</font> ?" in page
+    assert "Zoë ? ?ukasz, <script>" in page
+
+
+@pytest.mark.parametrize(
+    ("text", "drawable"),
+    [
+        ("Æble, øl og å – “citat” é €", "Æble, øl og å – “citat” é €"),
+        ("a → b ≤ c", "a -> b <= c"),
+        ("smil 😀 og 👍🏽 og ❤️", "smil ? og ? og ?"),
+        ("東京", "??"),
+        ("ő ﬁ ①", "o fi 1"),
+        ("e\u0301", "é"),  # a combining accent, composed
+        ("tab\there\x00\x07", "tab here  "),
+        ("linje 1\r\nlinje 2\rlinje 3", "linje 1\nlinje 2\nlinje 3"),
+        ("nul\u200bbredde", "nulbredde"),
+    ],
+)
+def test_text_is_made_drawable_for_the_builtin_fonts(text, drawable):
+    assert pdf_text(text) == drawable
+    pdf_text(drawable).encode("cp1252")
+
+
+def test_a_long_purpose_breaks_across_pages(client, time_machine, direktoer, submit_on):
+    paragraph = "Netværket vil samle borgere, foreninger og medarbejdere om velfærd. " * 12
+    purpose = (
+        "\n\n".join(f"Afsnit {i}: {paragraph}" for i in range(1, 21)) + "\n\nSidste afsnit." + "x" * 3000
+    )
+    network = submit_on("Lang sag", datetime.date(2027, 1, 10), purpose=purpose)
+    reader = read(get_on(client, time_machine, direktoer, PDF + query(network.pk)))
+    pages = page_texts(reader)
+    assert len(pages) > 3
+    assert "Afsnit 1:" in pages[1]
+    text = " ".join(pages)
+    assert "Afsnit 20:" in text and "Sidste afsnit." in text
+    assert f"Side {len(pages)} af {len(pages)}" in pages[-1]
+    # The rest of the case follows the purpose.
+    assert "Bemærkninger" in text
+
+
+def test_repeated_ids_give_a_case_once(client, time_machine, direktoer, cases):
+    pk = cases["old"].pk
+    reader = read(get_on(client, time_machine, direktoer, PDF + query(pk, pk, pk)))
+    assert len(reader.pages) == 2
+
+
+def test_cases_that_do_not_wait_and_foreign_ids_are_left_out_as_on_the_page(
+    client, time_machine, direktoer, cases, decided_case, draft_innovation, draft_welfare
+):
+    approved = decided_case
+    ids = [cases["young"].pk, approved.pk, draft_innovation.pk, draft_welfare.pk, 999999, "abc"]
+
+    response = get_on(client, time_machine, direktoer, PDF + query(*ids))
+    text = " ".join(page_texts(read(response)))
+    assert "Ung sag" in text
+    for title in ("Godkendt sag", draft_innovation.title, draft_welfare.title, "Gammel sag"):
+        assert title not in text
+    html = client.get(HTML + query(*ids))
+    assert [row["network"].pk for row in html.context["cases"]] == [cases["young"].pk]
+
+
+@pytest.mark.parametrize(
+    "query_string",
+    [
+        "",
+        "?sag=",
+        "?sag=abc",
+        "?sag=-1",
+        "?sag=1.0",
+        "?sag=²",
+        "?sag=99999999999999999999999",
+        "?sag=999999",
+        "?andet=1",
+    ],
+)
+def test_no_valid_waiting_case_sends_back_to_the_dashboard_like_the_page(
+    client, direktoer, network_types, query_string
+):
+    client.force_login(direktoer)
+    response = client.get(PDF + query_string)
+    assert response.status_code == 302
+    assert response["Location"] == DASHBOARD
+    assert PICK_ONE in client.get(DASHBOARD).content.decode()
+    html = client.get(HTML + query_string)
+    assert (html.status_code, html["Location"]) == (302, DASHBOARD)
+
+
+def test_a_case_that_is_no_longer_waiting_sends_back_to_the_dashboard(
+    client, direktoer, submitted_innovation
+):
+    services.network_approve(network=submitted_innovation, by=direktoer)
+    client.force_login(direktoer)
+    response = client.get(PDF + query(submitted_innovation.pk), follow=True)
+    assert response.redirect_chain == [(DASHBOARD, 302)]
+    assert PICK_ONE in response.content.decode()
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "leader", "other_leader", "outsider"])
+def test_anyone_else_gets_what_the_page_gives_them(login, persona, submitted_innovation):
+    client = login(persona)
+    pdf = client.get(PDF + query(submitted_innovation.pk))
+    html = client.get(HTML + query(submitted_innovation.pk))
+    if persona == "anonymous":
+        assert_sent_to_login(pdf)
+        assert_sent_to_login(html)
+        assert pdf["Location"] == html["Location"].replace("dagsorden/", "dagsorden.pdf")
+    else:
+        assert pdf.status_code == html.status_code == 403
+        assert pdf["Content-Type"] != "application/pdf"
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete"])
+def test_it_rejects_anything_but_get(client, direktoer, submitted_innovation, method):
+    client.force_login(direktoer)
+    assert getattr(client, method)(PDF + query(submitted_innovation.pk)).status_code == 405
+
+
+def test_the_agenda_page_links_to_the_pdf_of_its_cases(client, time_machine, direktoer, cases):
+    ids = [cases["young"].pk, "abc", cases["old"].pk, 999999]
+    response = get_on(client, time_machine, direktoer, HTML + query(*ids))
+    page = response.content.decode()
+    link = f'<a href="{PDF}?sag={cases["old"].pk}&amp;sag={cases["young"].pk}">Hent som PDF</a>'
+    assert link in page
+    # A screen-only link: the paragraph it is in is hidden in print.
+    paragraph = next(line for line in page.splitlines() if "Hent som PDF" in line)
+    assert paragraph.startswith('<p class="no-print d-print-none">')
+    assert "Brug browserens udskriftsfunktion for at udskrive dagsordenen." in paragraph
+
+
+# session, user, the user's groups (role check),
+# the chosen waiting networks with type and leader (and submitted_at), their participants, their meetings
+AGENDA_PDF_QUERIES = 6
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_query_count_does_not_grow_with_more_cases(
+    client, time_machine, direktoer, submit_on, count, django_assert_num_queries
+):
+    networks = [submit_on(f"Sag {i}", datetime.date(2027, 1, 1 + i)) for i in range(5)]
+    for network in networks:
+        add_core(network, 2)
+    time_machine.move_to(at(TODAY, 12), tick=False)
+    client.force_login(direktoer)
+    with django_assert_num_queries(AGENDA_PDF_QUERIES):
+        response = client.get(PDF + query(*(n.pk for n in networks[:count])))
+    assert len(read(response).pages) == 1 + count
+
+
+def test_the_leaders_name_falls_back_to_the_username(client, time_machine, direktoer, submit_on):
+    network = submit_on("Sag uden navn", datetime.date(2027, 1, 10))
+    User.objects.filter(pk=network.leader_id).update(first_name="", last_name="")
+    _title_page, page = page_texts(read(get_on(client, time_machine, direktoer, PDF + query(network.pk))))
+    assert "Netværksleder leder" in page
