@@ -112,30 +112,30 @@ class _Facts:
     network: Network
     type: NetworkType
     today: datetime.date
-    rows: RuleFacts
+    known: RuleFacts
 
     @classmethod
     def of(cls, network: Network, today: datetime.date | None) -> _Facts:
-        rows = getattr(network, "rule_facts", None)
-        if rows is None:
-            rows = (
+        known = getattr(network, "rule_facts", None)  # set by selectors.with_rule_facts
+        if known is None:
+            known = (
                 RuleFacts.from_rows(network.participants.all(), network.meetings.all())
                 if network.pk
                 else RuleFacts()
             )
-        return cls(network=network, type=network.type, today=today or timezone.localdate(), rows=rows)
+        return cls(network=network, type=network.type, today=today or timezone.localdate(), known=known)
 
     @property
     def core_count(self) -> int:
-        return self.rows.core_count
+        return self.known.core_count
 
     @property
     def categories(self) -> frozenset[str]:
-        return self.rows.categories
+        return self.known.categories
 
     @property
     def meeting_count(self) -> int:
-        return len(self.rows.meeting_days)
+        return len(self.known.meeting_days)
 
 
 def _blocks(code: str, message: str, *actions: Action, field: str = "") -> Finding:
@@ -341,7 +341,7 @@ def _welfare_rules(f: _Facts) -> Iterator[Finding]:
             _("Inddrag borgere løbende; velfærdsnetværk skaber løsninger sammen med borgerne."),
         )
     if network.sprint_end:
-        late = [day for day in f.rows.meeting_days if day > network.sprint_end]
+        late = [day for day in f.known.meeting_days if day > network.sprint_end]
         if late:
             yield _warns(
                 "meetings_after_sprint",
@@ -395,7 +395,7 @@ def _learning_rules(f: _Facts) -> Iterator[Finding]:
             "no_experts",
             _("Overvej at invitere eksperter undervejs for at tilføre netværket ny viden."),
         )
-    if not f.rows.has_commitment:
+    if not f.known.has_commitment:
         yield _warns(
             "commitments_missing",
             _(
