@@ -16,7 +16,7 @@ from typing import Literal, TypeVar
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.utils import timezone
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -273,9 +273,23 @@ class TypeChoiceForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, types, **kwargs):
+    def __init__(self, *args, types, describe: bool = False, **kwargs):
+        """describe: each choice's label also carries the type's description (escaped), so the
+        description is read out with the radio button it belongs to."""
         super().__init__(*args, **kwargs)
-        self.fields["type"].choices = [(t.code, t.name) for t in types]
+        self.fields["type"].choices = [
+            (
+                t.code,
+                format_html(
+                    '<span class="fw-semibold">{}</span><span class="d-block small">{}</span>',
+                    t.name,
+                    t.description,
+                )
+                if describe and t.description
+                else t.name,
+            )
+            for t in types
+        ]
 
 
 class NetworkFilterForm(forms.Form):

@@ -71,6 +71,20 @@ def _require_editable(network: Network) -> None:
     raise DomainError(message, code="read_only")
 
 
+def _require_type_changeable(network: Network) -> None:
+    if network.status != Status.DRAFT:
+        raise DomainError(_("Netværkstypen kan kun ændres, mens netværket er en kladde."), code="type_locked")
+
+
+def _require_deletable(network: Network) -> None:
+    """Only a draft that never went anywhere: anything with a history is cancelled instead."""
+    if network.status != Status.DRAFT or network.submission_round:
+        raise DomainError(
+            _("Kun en kladde, der aldrig har været indstillet, kan slettes. Annullér netværket i stedet."),
+            code="not_deletable",
+        )
+
+
 def _refuse_if_blocked(network: Network, action: rules.Action, message: str) -> None:
     blockers = rules.blocking(network, action)
     if blockers:
@@ -147,10 +161,7 @@ def network_update(*, network: Network, by, type: NetworkType | None = None, **f
     _require_editable(network)
     changed = _assign(network, fields, NETWORK_FIELDS)
     if type is not None and type.pk != network.type_id:
-        if network.status != Status.DRAFT:
-            raise DomainError(
-                _("Netværkstypen kan kun ændres, mens netværket er en kladde."), code="type_locked"
-            )
+        _require_type_changeable(network)
         network.type = type
         changed.append("type")
     network.full_clean()
@@ -163,11 +174,7 @@ def network_delete(*, network: Network, by) -> None:
     """A draft that never went anywhere may be deleted; anything with a history is cancelled instead."""
     network = _locked(network)
     _require_leader(network, by)
-    if network.status != Status.DRAFT or network.submission_round:
-        raise DomainError(
-            _("Kun en kladde, der aldrig har været indstillet, kan slettes. Annullér netværket i stedet."),
-            code="not_deletable",
-        )
+    _require_deletable(network)
     network.status_changes.all().delete()
     network.delete()
 
@@ -466,6 +473,24 @@ def network_check_change(*, network: Network, by) -> None:
     """
     _require_leader(network, by)
     _require_editable(network)
+
+
+def network_check_type_change(*, network: Network, by) -> None:
+    """Raise the refusal `network_update` would give a new type now, without changing anything.
+
+    Pages ask before they offer "Skift netværkstype"; the service checks again when the form is sent.
+    """
+    network_check_change(network=network, by=by)
+    _require_type_changeable(network)
+
+
+def network_check_delete(*, network: Network, by) -> None:
+    """Raise the refusal `network_delete` would give `by`, without deleting anything.
+
+    Pages ask before they offer "Slet kladde"; the service checks again when the button is pressed.
+    """
+    _require_leader(network, by)
+    _require_deletable(network)
 
 
 class RowRefused(DomainError):

@@ -11,12 +11,14 @@ urlpatterns = [
     path("netvaerk/ny/", leader.network_create, name="create"),
     path("netvaerk/<int:pk>/", leader.network_detail, name="detail"),
     path("netvaerk/<int:pk>/rediger/", leader.network_edit, name="edit"),
+    path("netvaerk/<int:pk>/type/", leader.network_change_type, name="change_type"),
     path("netvaerk/<int:pk>/kalender.ics", leader.network_calendar, name="calendar"),
     # Lifecycle
     path("netvaerk/<int:pk>/indstil/", lifecycle.network_submit, name="submit"),
     path("netvaerk/<int:pk>/start/", lifecycle.network_start, name="start"),
     path("netvaerk/<int:pk>/afslut/", lifecycle.network_conclude, name="conclude"),
     path("netvaerk/<int:pk>/annuller/", lifecycle.network_cancel, name="cancel"),
+    path("netvaerk/<int:pk>/slet/", lifecycle.network_delete, name="delete"),
     # Participants
     path("netvaerk/<int:pk>/deltagere/ny/", participants.participant_add, name="participant_add"),
     path("netvaerk/<int:pk>/deltagere/import/", participants.participant_import, name="participant_import"),

@@ -47,7 +47,7 @@ from networks.models import (
     Status,
     WelfareTrack,
 )
-from networks.services import RoleRefused
+from networks.services import DomainError, RoleRefused
 from networks.views.access import network_page
 
 PAGE_SIZE = 25
@@ -117,6 +117,17 @@ def can_create(user) -> bool:
     except RoleRefused:
         return False
     return True
+
+
+def refusal_of(check: Callable[[], object]) -> DomainError | None:
+    """The refusal a services check (`services.network_check_…`) gives now; None if it allows.
+
+    Pages offer a link or a button only where the service would allow it, by asking it."""
+    try:
+        check()
+    except DomainError as exc:
+        return exc
+    return None
 
 
 @dataclass
@@ -342,7 +353,55 @@ def network_edit(request, network):
     return render(
         request,
         "networks/network_form.html",
-        {"form": form, "network_type": network.type, "network": network},
+        {
+            "form": form,
+            "network_type": network.type,
+            "network": network,
+            "can_change_type": refusal_of(
+                lambda: services.network_check_type_change(network=network, by=request.user)
+            )
+            is None,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@network_page(change=True)
+def network_change_type(request, network):
+    """Another type for a draft. The fields the new type does not ask for are kept, not shown."""
+    types = list(NetworkType.objects.all())
+    form = TypeChoiceForm(
+        request.POST if request.method == "POST" else None,
+        types=types,
+        describe=True,
+        initial={"type": network.type.code},
+    )
+    refusal = None
+    if not form.is_bound:
+        # Said before the leader chooses; the service checks again when the form is sent.
+        refusal = refusal_of(lambda: services.network_check_type_change(network=network, by=request.user))
+    elif form.is_valid():
+        chosen = next(t for t in types if t.code == form.cleaned_data["type"])
+        if chosen.pk == network.type_id:
+            messages.info(
+                request,
+                _("Netværket er allerede et %(type)s; intet er ændret.") % {"type": chosen.name.lower()},
+            )
+            return redirect(network)
+        saved = call_service(
+            form, lambda: services.network_update(network=network, by=request.user, type=chosen)
+        )
+        if saved is not REFUSED:
+            messages.success(
+                request,
+                _("Netværket er nu et %(type)s. Se herunder, hvad typen kræver.")
+                % {"type": chosen.name.lower()},
+            )
+            return redirect(network)
+    return render(
+        request,
+        "networks/network_change_type.html",
+        {"form": form, "network": network, "refusal": refusal},
     )
 
 
@@ -442,6 +501,13 @@ def network_detail(request, network):
             "actions": actions if is_leader else [],
             "can_cancel": is_leader and network.status in OPEN_STATUSES,
             "can_change": is_leader and network.is_editable,
+            # Asked of the services, which refuse anyone but the leader too.
+            "can_change_type": refusal_of(
+                lambda: services.network_check_type_change(network=network, by=request.user)
+            )
+            is None,
+            "can_delete": refusal_of(lambda: services.network_check_delete(network=network, by=request.user))
+            is None,
             "is_leader": is_leader,
             "core": [p for p in current if p.role == ParticipantRole.CORE],
             "peripheral": [p for p in current if p.role == ParticipantRole.PERIPHERAL],

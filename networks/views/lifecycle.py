@@ -1,5 +1,6 @@
 """The lifecycle buttons: submit to Direktørforum, start, conclude (with the outcome and, for a
-learning network, each participant's commitment) and cancel (with a reason).
+learning network, each participant's commitment), cancel (with a reason) and delete a draft that
+never went anywhere.
 
 The services decide; a refusal comes back as a Danish message and the findings that block.
 """
@@ -15,6 +16,7 @@ from networks import rules, services
 from networks.forms import REFUSED, CancelForm, ConcludeForm, call_service
 from networks.models import OPEN_STATUSES
 from networks.views.access import call_service_with_messages, network_page
+from networks.views.leader import refusal_of
 
 
 def _transition(request, network, service, success: str):
@@ -95,3 +97,30 @@ def network_cancel(request, network):
             messages.success(request, _("Netværket er annulleret."))
             return redirect(network)
     return render(request, "networks/network_cancel.html", {"form": form, "network": network})
+
+
+@require_http_methods(["GET", "POST"])
+@network_page(change=True)
+def network_delete(request, network):
+    """GET asks for confirmation; POST deletes the draft with its participants and meetings.
+
+    A network with a history (ever submitted, approved or started) is never deleted: the page says
+    to cancel it instead, and a POST is refused with the service's reason."""
+    if request.method == "POST":
+        deleted = call_service_with_messages(
+            request, lambda: services.network_delete(network=network, by=request.user)
+        )
+        if deleted is REFUSED:
+            return redirect(network)
+        messages.success(request, _("“%(title)s” er slettet.") % {"title": network.title})
+        return redirect("networks:home")
+    return render(
+        request,
+        "networks/network_delete.html",
+        {
+            "network": network,
+            "refusal": refusal_of(lambda: services.network_check_delete(network=network, by=request.user)),
+            "participants": len(network.participants.all()),
+            "meetings": len(network.meetings.all()),
+        },
+    )

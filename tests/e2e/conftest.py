@@ -213,6 +213,8 @@ def pages_for(persona: str, m) -> list[str]:
             "/netvaerk/ny/?type=learning",
             f"/netvaerk/{m.draft.pk}/",
             f"/netvaerk/{m.draft.pk}/rediger/",
+            f"/netvaerk/{m.draft.pk}/type/",
+            f"/netvaerk/{m.draft.pk}/slet/",
             f"/netvaerk/{m.draft.pk}/moeder/planlaeg/",
             f"/netvaerk/{welfare}/",
             f"/netvaerk/{welfare}/deltagere/ny/",

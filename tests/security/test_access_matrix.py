@@ -153,12 +153,18 @@ EXPECTED: dict[str, tuple[tuple, tuple]] = {
     "netvaerk/ny/": (row("login 200 200 403 200 login"), row("login 200 200 403 200 login")),
     "netvaerk/<int:pk>/": (SEE_NETWORK, PAGE_NO_POST),
     "netvaerk/<int:pk>/rediger/": (LEADER_ONLY, LEADER_ONLY),
+    # Another type: the approved network's page says only a draft may; a POST without a choice
+    # comes back with the form's error.
+    "netvaerk/<int:pk>/type/": (LEADER_ONLY, LEADER_ONLY),
     "netvaerk/<int:pk>/kalender.ics": (SEE_NETWORK, PAGE_NO_POST),
     "netvaerk/<int:pk>/indstil/": (PAGE_NO_POST, LEADER_ONLY_POST_REDIRECT),
     "netvaerk/<int:pk>/start/": (PAGE_NO_POST, LEADER_ONLY_POST_REDIRECT),
     # An approved network cannot be concluded: back to its page with the reason.
     "netvaerk/<int:pk>/afslut/": (row("login 302 404 403 403 login"), LEADER_ONLY_POST_REDIRECT),
     "netvaerk/<int:pk>/annuller/": (LEADER_ONLY, LEADER_ONLY),
+    # Deleting: the approved network's page says to cancel instead; a POST is refused with the
+    # reason, back on the network's page.
+    "netvaerk/<int:pk>/slet/": (LEADER_ONLY, LEADER_ONLY_POST_REDIRECT),
     "netvaerk/<int:pk>/deltagere/ny/": (LEADER_ONLY, LEADER_ONLY),
     "netvaerk/<int:pk>/deltagere/import/": (LEADER_ONLY, LEADER_ONLY),
     "netvaerk/<int:pk>/deltagere/<int:participant_pk>/rediger/": (LEADER_ONLY, LEADER_ONLY),

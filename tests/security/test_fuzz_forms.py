@@ -217,6 +217,7 @@ def test_every_form_of_the_app_is_fuzzed():
     for expected in (
         "netvaerk/ny/",
         "netvaerk/<int:pk>/rediger/",
+        "netvaerk/<int:pk>/type/",
         "netvaerk/<int:pk>/deltagere/import/",
         "netvaerk/<int:pk>/moeder/planlaeg/",
         "netvaerk/<int:pk>/afslut/",
