@@ -245,8 +245,12 @@ def ready_to_start(network):
 
 
 @pytest.fixture
-def login(client, request):
-    """Log the test client in as a persona named by its fixture; "anonymous" stays logged out."""
+def login(client, request, db):
+    """Log the test client in as a persona named by its fixture; "anonymous" stays logged out.
+
+    Asks for `db` itself: the personas are fetched by name at run time, so pytest-django could not
+    otherwise see that the test uses the database, and would run it after the tests that flush it
+    (and with it the role groups the migrations made)."""
 
     def _login(persona: str):
         if persona != "anonymous":
