@@ -923,7 +923,7 @@ PAGE_ROWS = 50
 # Cached pages are used only while the data's version is the one they were computed for (see
 # `data_version`); this is the longest they live regardless, for the changes it cannot see.
 CACHE_SECONDS = 15 * 60
-# Part of every cached page's key: change it when what `page_figures` caches changes shape.
+# Part of every cached key: change it when what `page_figures` or `cached_summary` caches changes shape.
 PAGE_FORMAT = 1
 
 

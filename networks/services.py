@@ -74,6 +74,12 @@ def _require_editable(network: Network) -> None:
 def _require_type_changeable(network: Network) -> None:
     if network.status != Status.DRAFT:
         raise DomainError(_("Netværkstypen kan kun ændres, mens netværket er en kladde."), code="type_locked")
+    if network.submission_round:
+        # A draft Direktørforum sent back is still its case: another type would start without approval.
+        raise DomainError(
+            _("Netværkstypen kan ikke ændres, når netværket har været indstillet til Direktørforum."),
+            code="type_locked",
+        )
 
 
 def _require_deletable(network: Network) -> None:

@@ -83,7 +83,7 @@ def test_get_shows_the_confirmation_and_deletes_nothing(login, filled_draft):
     assert response.status_code == 200
     page = response.content.decode()
     assert '<h1 class="h2">Slet kladden “Frivillige mod ensomhed”</h1>' in page
-    assert "Kladden slettes sammen med dens deltagere og møder. Det kan ikke fortrydes." in page
+    assert "Kladden slettes sammen med sine deltagere og møder. Det kan ikke fortrydes." in page
     assert "<li>2 deltagere</li>" in page
     assert "<li>3 møder</li>" in page
     assert '<form method="post">' in page
@@ -292,6 +292,22 @@ def test_a_network_past_the_draft_is_refused_on_the_form(login, request, network
     assert TYPE_LOCKED in response.content.decode()
     network.refresh_from_db()
     assert network.type_id == type_before
+
+
+def test_a_draft_sent_back_by_direktoerforum_keeps_its_type(login, returned_draft, network_types):
+    # Another type would start without the approval the innovation network is still waiting for.
+    client = login("leader")
+    refused = "Netværkstypen kan ikke ændres, når netværket har været indstillet til Direktørforum."
+    assert "Skift netværkstype" not in client.get(returned_draft.get_absolute_url()).content.decode()
+    response = client.post(type_url(returned_draft), {"type": "welfare"})
+    assert response.status_code == 200
+    assert refused in response.context["form"].non_field_errors()
+    returned_draft.refresh_from_db()
+    assert returned_draft.type.code == "innovation"
+    with pytest.raises(services.DomainError, match="indstillet til Direktørforum"):
+        services.network_update(
+            network=returned_draft, by=returned_draft.leader, type=network_types["welfare"]
+        )
 
 
 def test_a_submitted_network_is_refused_and_unchanged(login, submitted_innovation, innovation_type):

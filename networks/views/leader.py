@@ -275,12 +275,13 @@ def _remember_key(request, used: dict, form_key: str, network: Network) -> None:
 
 
 def _create_once(request, form_key: str, create: Callable[[], Network]) -> tuple[Network | int, bool]:
-    """`create()` unless this form key already made a network: (the new network, True), or (the
-    id of the network the key made, False). The key is checked and remembered in one transaction
-    with the creation, so a refused creation remembers nothing."""
+    """`create()` unless this form key already made a network that still exists: (the new network,
+    True), or (the id of the network the key made, False). The key is checked and remembered in one
+    transaction with the creation, so a refused creation remembers nothing. A form sent again after
+    its draft was deleted creates a new one."""
     with transaction.atomic():
         used = _keys_used(request) if _valid_form_key(form_key) else {}
-        if form_key in used:
+        if form_key in used and Network.objects.filter(pk=used[form_key]).exists():
             return used[form_key], False
         network = create()
         if _valid_form_key(form_key):

@@ -104,8 +104,9 @@ def network_cancel(request, network):
 def network_delete(request, network):
     """GET asks for confirmation; POST deletes the draft with its participants and meetings.
 
-    A network with a history (ever submitted, approved or started) is never deleted: the page says
-    to cancel it instead, and a POST is refused with the service's reason."""
+    Only networks the leader may still change reach the page (`network_page(change=True)`); of
+    those, one with a history (sent back by Direktørforum, approved or started) is never deleted:
+    the page says to cancel it instead, and a POST is refused with the service's reason."""
     if request.method == "POST":
         deleted = call_service_with_messages(
             request, lambda: services.network_delete(network=network, by=request.user)

@@ -38,6 +38,23 @@ def test_sending_the_same_form_twice_makes_one_network(client, leader, welfare_t
     assert "allerede oprettet" in " ".join(str(m) for m in get_messages(second.wsgi_request))
 
 
+def test_the_form_sent_again_after_its_draft_was_deleted_makes_a_new_draft(client, leader, welfare_type):
+    # Back in the browser and sent again: the first draft is gone, so there is nothing to show but
+    # a new one (not a 404 for the deleted one).
+    client.force_login(leader)
+    data = {"title": "Frivillige", "theme": "Frivillighed", FORM_KEY_FIELD: form_key(client)}
+    client.post(URL, data)
+    first = Network.objects.get(title="Frivillige")
+    client.post(f"/netvaerk/{first.pk}/slet/")
+    assert not Network.objects.filter(pk=first.pk).exists()
+
+    again = client.post(URL, data)
+    second = Network.objects.get(title="Frivillige")
+    assert second.pk != first.pk
+    assert again["Location"] == second.get_absolute_url()
+    assert client.get(again["Location"]).status_code == 200
+
+
 def test_two_forms_make_two_networks(client, leader, welfare_type):
     client.force_login(leader)
     for key in (form_key(client), form_key(client)):
