@@ -441,6 +441,19 @@ def test_the_type_is_locked_once_active(leader_api, active_welfare):
     }
 
 
+def test_the_type_is_locked_for_a_draft_sent_back_by_direktoerforum(
+    leader_api, submitted_innovation, direktoer, innovation_type
+):
+    services.network_request_changes(network=submitted_innovation, by=direktoer, comment="Skarpere formål.")
+    response = leader_api.patch(detail_url(submitted_innovation), {"type": "welfare"}, format="json")
+
+    assert response.status_code == 409
+    assert response.json()["detail"] == (
+        "Netværkstypen kan ikke ændres, når netværket har været indstillet til Direktørforum."
+    )
+    assert fresh(submitted_innovation).type == innovation_type
+
+
 def test_a_29_day_sprint_is_refused_on_update_and_nothing_is_half_saved(leader_api, draft_welfare):
     response = leader_api.patch(
         detail_url(draft_welfare),
