@@ -1,4 +1,9 @@
-"""Reads: which networks a user may see, with what the pages and rules need already loaded."""
+"""Reads: which networks a user may see, and what the pages and rules need of them.
+
+The selectors load a network with its type and leader. A page that shows one network's people and
+meetings adds `.with_related()`; a list that shows findings or progress but not the people asks
+`with_rule_facts` for what the rules need, in two grouped queries.
+"""
 
 from collections import defaultdict
 from collections.abc import Iterable
@@ -15,7 +20,7 @@ from networks.rules import RuleFacts
 def networks_visible_to(user) -> QuerySet[Network]:
     """Administrators see every network; Direktørforum members also see every innovation network
     from its first submission on; everyone else sees the networks they lead."""
-    networks = Network.objects.with_related()
+    networks = Network.objects.select_related("type", "leader")
     if roles.is_administrator(user):
         return networks
     visible = Q(leader=user)
@@ -27,7 +32,7 @@ def networks_visible_to(user) -> QuerySet[Network]:
 def network_for_user(user, pk) -> Network:
     """The network if the user may see it; otherwise 404, so nobody learns that it exists."""
     try:
-        return networks_visible_to(user).get(pk=pk)
+        return networks_visible_to(user).with_related().get(pk=pk)
     except (Network.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
 
@@ -39,8 +44,6 @@ def with_rule_facts(networks: Iterable[Network]) -> list[Network]:
     The same facts as `RuleFacts.from_rows` gives from the rows (tests hold the two equal); at 50
     networks a page this reads ~250 small tuples instead of ~1,000 participants as model objects.
     """
-    if isinstance(networks, QuerySet):
-        networks = networks.prefetch_related(None)  # the rows are what this replaces
     networks = list(networks)
     ids = [network.pk for network in networks]
     core = defaultdict(int)
@@ -92,19 +95,21 @@ def _with_submitted_at(networks: QuerySet[Network]) -> QuerySet[Network]:
 def direktoerforum_queue() -> QuerySet[Network]:
     """Innovation networks waiting for a decision, the longest-waiting first."""
     return _with_submitted_at(
-        Network.objects.with_related().filter(type__requires_approval=True, status=Status.SUBMITTED)
+        Network.objects.select_related("type", "leader").filter(
+            type__requires_approval=True, status=Status.SUBMITTED
+        )
     ).order_by("submitted_at", "pk")
 
 
 def direktoerforum_cases(ids) -> QuerySet[Network]:
-    """The waiting cases among `ids`, in queue order (for the meeting agenda)."""
-    return direktoerforum_queue().filter(pk__in=ids)
+    """The waiting cases among `ids`, in queue order, with their people (for the meeting agenda)."""
+    return direktoerforum_queue().filter(pk__in=ids).with_related()
 
 
 def direktoerforum_portfolio() -> QuerySet[Network]:
     """Approved and running innovation networks."""
     return (
-        Network.objects.with_related()
+        Network.objects.select_related("type", "leader")
         .filter(type__requires_approval=True, status__in=[Status.APPROVED, Status.ACTIVE])
         .order_by("status", "title")
     )

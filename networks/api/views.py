@@ -140,7 +140,7 @@ class NetworkList(APIView):
             networks = networks.filter(status=filters.validated_data["status"])
         # A page shows each network's findings, not its people: the rules' facts come from two
         # grouped queries instead of every participant and meeting loaded as objects.
-        page = selectors.with_rule_facts(self.paginate_queryset(networks.prefetch_related(None)))
+        page = selectors.with_rule_facts(self.paginate_queryset(networks))
         return self.get_paginated_response(serializers.NetworkSerializer(page, many=True).data)
 
     @extend_schema(

@@ -154,7 +154,7 @@ def home(request):
     so the page costs the same six queries however many networks there are."""
     user, now = request.user, timezone.now()
     is_admin, is_df = roles.is_administrator(user), roles.is_direktoerforum(user)
-    visible = selectors.networks_visible_to(user).prefetch_related(None)
+    visible = selectors.networks_visible_to(user)
     number = page_number(request.GET.get("side"))
     first = (number - 1) * HOME_PAGE_SIZE
     others_open = (
@@ -202,7 +202,7 @@ def home(request):
 def network_list(request):
     """Every network the user may see, filtered by type and status, a page at a time."""
     form = NetworkFilterForm(request.GET or None)
-    networks = selectors.networks_visible_to(request.user).order_by("title", "pk")
+    networks = selectors.networks_visible_to(request.user).with_related().order_by("title", "pk")
     if form.is_bound and form.is_valid():
         if form.cleaned_data["type"]:
             networks = networks.filter(type__code=form.cleaned_data["type"])
