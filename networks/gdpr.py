@@ -37,7 +37,7 @@ from django.utils.translation import gettext as _
 
 from networks import roles
 from networks.models import Network, Participant, Status
-from networks.services import RoleRefused
+from networks.services import PARTICIPANT_FIELDS, RoleRefused
 
 log = logging.getLogger("netvaerk.gdpr")
 
@@ -47,16 +47,8 @@ ANONYMISED_EMAIL_DOMAIN = "anonymiseret.invalid"
 PERSONAL_FIELDS = ("name", "email", "organisation", "commitment")
 ERASURE_REASON = "Anonymiseret efter anmodning (GDPR art. 17)"
 RETENTION_REASON = "Anonymiseret: opbevaringsfristen er udløbet"
-EXPORT_FIELDS = (
-    "name",
-    "email",
-    "organisation",
-    "actor_category",
-    "role",
-    "joined_on",
-    "left_on",
-    "commitment",
-)
+# Everything a participation holds about the person: the fields the services keep.
+EXPORT_FIELDS = PARTICIPANT_FIELDS
 
 
 def normalise_email(email: str) -> str:
