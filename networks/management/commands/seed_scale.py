@@ -288,17 +288,8 @@ class Generator:
         sprint_end = sprint_start + rng.randint(13, 27)  # at most 28 days, both days counted
         start = max(1, sprint_start - rng.randint(0, 5))
         conclude = sprint_end + rng.randint(1, 21)
-        plan.sprint, plan.start, plan.conclude = (sprint_start, sprint_end), start, conclude
-        plan.events = [
-            (start, Status.DRAFT, Status.ACTIVE, "leader", ""),
-            (conclude, Status.ACTIVE, Status.CONCLUDED, "leader", ""),
-        ]
-        states = {
-            Status.DRAFT: (0, start),
-            Status.ACTIVE: (start, conclude),
-            Status.CONCLUDED: (conclude, None),
-        }
-        self._finish(plan, states)
+        plan.sprint = (sprint_start, sprint_end)
+        self._start_then_conclude(plan, start, conclude)
 
     def _plan_learning(self, plan: Plan) -> None:
         rng = self.rng
@@ -307,7 +298,12 @@ class Generator:
         planned_end = planned_start + self._months(planned_start, months) + rng.randint(-10, 10)
         start = max(1, planned_start - rng.randint(0, 7))
         conclude = planned_end + rng.randint(1, 21)
-        plan.planned, plan.start, plan.conclude = (planned_start, planned_end), start, conclude
+        plan.planned = (planned_start, planned_end)
+        self._start_then_conclude(plan, start, conclude)
+
+    def _start_then_conclude(self, plan: Plan, start: int, conclude: int) -> None:
+        """The life of a network without approval: a draft, started on `start`, concluded on `conclude`."""
+        plan.start, plan.conclude = start, conclude
         plan.events = [
             (start, Status.DRAFT, Status.ACTIVE, "leader", ""),
             (conclude, Status.ACTIVE, Status.CONCLUDED, "leader", ""),
