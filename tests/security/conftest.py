@@ -9,14 +9,54 @@ import datetime
 import os
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.db import connection
 from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from networks import roles, services
 from networks.models import Status
 from tests.conftest import add_core, add_meetings, make_user, ready_to_start
 from tests.security import figures
+
+
+def routes_and_views(patterns=None, prefix=""):
+    """Every URL pattern of the project as (route, view callback), includes flattened."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            yield from routes_and_views(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern), pattern.callback
+
+
+def row_counts() -> dict[str, int]:
+    """Rows per table the app, its users and its admin log write: equal before and after = nothing saved."""
+    return {
+        model._meta.db_table: model._base_manager.count()
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.app_label in ("networks", "auth", "authtoken")
+        or model._meta.db_table == "django_admin_log"
+    }
+
+
+def fuzz_settings(examples: int) -> hypothesis_settings:
+    """The same, repeatable fuzzing for forms and the API: fixed examples, no deadline, no example
+    database (the suite runs in fresh clones)."""
+    return hypothesis_settings(
+        max_examples=examples,
+        deadline=None,
+        suppress_health_check=[
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+        ],
+        derandomize=True,
+        database=None,
+    )
+
 
 # Who the matrix asks, in the order its table lists them.
 ROLES = ("anonymous", "leader", "other_leader", "direktoer", "administrator", "deactivated")

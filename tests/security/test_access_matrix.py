@@ -30,25 +30,16 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.security import figures
-from tests.security.conftest import CSRF_TOKEN, ROLES, WriteWatch, client_as
+from tests.security.conftest import CSRF_TOKEN, ROLES, WriteWatch, client_as, routes_and_views
 
 # --- The routes -----------------------------------------------------------------------------------
 
 
-def _walk(patterns, prefix=""):
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern))
-        elif isinstance(pattern, URLPattern):
-            yield prefix + str(pattern.pattern)
-
-
 @cache
 def all_routes() -> tuple[str, ...]:
-    return tuple(_walk(get_resolver().url_patterns))
+    return tuple(route for route, _view in routes_and_views())
 
 
 def is_admin(route: str) -> bool:

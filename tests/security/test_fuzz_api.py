@@ -12,10 +12,8 @@ import json
 import re
 
 import pytest
-from django.apps import apps
 from django.db import transaction
-from django.urls import URLPattern, URLResolver, get_resolver
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -23,22 +21,15 @@ from rest_framework.test import APIClient
 from networks import services
 from tests.conftest import add_core, add_meetings
 from tests.security import figures
+from tests.security.conftest import fuzz_settings, routes_and_views, row_counts
 
 EXAMPLES = 40
 WRITES = ("post", "patch", "put", "delete")
 
 
-def _walk(patterns, prefix=""):
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern))
-        elif isinstance(pattern, URLPattern):
-            yield prefix + str(pattern.pattern), pattern.callback
-
-
 def write_endpoints() -> list[tuple[str, str]]:
     endpoints = []
-    for route, callback in _walk(get_resolver().url_patterns):
+    for route, callback in routes_and_views():
         view = getattr(callback, "cls", None)
         if not route.startswith("api/") or view is None:
             continue
@@ -47,7 +38,7 @@ def write_endpoints() -> list[tuple[str, str]]:
 
 
 def field_names(route: str) -> list[str]:
-    callback = dict(_walk(get_resolver().url_patterns))[route]
+    callback = dict(routes_and_views())[route]
     serializer = getattr(callback.cls, "serializer_class", None)
     if serializer is None:
         return ["username", "password"]
@@ -113,25 +104,7 @@ content_types = st.sampled_from(
 )
 
 
-def counts() -> dict[str, int]:
-    return {
-        model._meta.db_table: model._base_manager.count()
-        for model in apps.get_models(include_auto_created=True)
-        if model._meta.app_label in ("networks", "auth", "authtoken")
-    }
-
-
-FUZZ = settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    suppress_health_check=[
-        HealthCheck.function_scoped_fixture,
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-    ],
-    derandomize=True,
-    database=None,
-)
+FUZZ = fuzz_settings(EXAMPLES)
 
 
 def send(client, method: str, url: str, body: bytes, content_type: str):
@@ -156,11 +129,11 @@ def test_random_and_malformed_json_never_breaks_an_endpoint_or_half_saves(route,
     def request(body):
         raw, content_type = body
         with transaction.atomic():
-            before = counts()
+            before = row_counts()
             response = send(client, method, url, raw, content_type)
             assert response.status_code < 500, (method, route, response.status_code, raw[:200])
             if not 200 <= response.status_code < 300:
-                assert counts() == before, (method, route, response.status_code)
+                assert row_counts() == before, (method, route, response.status_code)
             # Every refusal is JSON the client can read.
             if response.status_code >= 400:
                 assert response["Content-Type"].startswith("application/json"), response["Content-Type"]
@@ -190,9 +163,9 @@ def test_every_write_endpoint_of_the_api_is_fuzzed():
 
 def test_a_null_byte_in_a_name_is_a_400_not_a_database_error(api):
     client, ids = api
-    before = counts()
+    before = row_counts()
     response = client.post(
         f"/api/v1/networks/{ids['networks']}/participants/", {"name": "Grethe\x00Hansen"}, format="json"
     )
     assert response.status_code == 400
-    assert counts() == before
+    assert row_counts() == before

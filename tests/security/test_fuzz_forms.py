@@ -15,18 +15,17 @@ import re
 from http.cookies import SimpleCookie
 
 import pytest
-from django.apps import apps
 from django.contrib.messages import constants
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from networks import services
 from tests.conftest import add_core, add_meetings, ready_to_start
 from tests.security import figures
-from tests.security.conftest import CSRF_TOKEN, ROLES, client_as
+from tests.security.conftest import CSRF_TOKEN, ROLES, client_as, fuzz_settings, row_counts
 from tests.security.test_access_matrix import EXPECTED, is_admin, is_api
 
 EXAMPLES = 30
@@ -150,15 +149,6 @@ def body(names: list[str]):
     return st.tuples(known, extra).map(lambda pair: {**pair[1], **pair[0]})
 
 
-def counts() -> dict[str, int]:
-    return {
-        model._meta.db_table: model._base_manager.count()
-        for model in apps.get_models(include_auto_created=True)
-        if model._meta.app_label in ("networks", "auth", "authtoken")
-        or model._meta.db_table == "django_admin_log"
-    }
-
-
 def refused(response) -> bool:
     """Nothing was meant to be saved: the form came back, the request was refused, or the
     redirect carries an error and no success."""
@@ -169,17 +159,7 @@ def refused(response) -> bool:
     return constants.SUCCESS not in levels and bool(levels & {constants.ERROR, constants.WARNING})
 
 
-FUZZ = settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    suppress_health_check=[
-        HealthCheck.function_scoped_fixture,
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-    ],
-    derandomize=True,
-    database=None,
-)
+FUZZ = fuzz_settings(EXAMPLES)
 
 
 @pytest.mark.parametrize("route", form_routes())
@@ -200,11 +180,11 @@ def test_random_and_malformed_input_never_breaks_a_form_or_half_saves(route, sub
         if upload is not None and "file" in names:
             payload["file"] = SimpleUploadedFile("deltagere.csv", upload, content_type="text/csv")
         with transaction.atomic():
-            before = counts()
+            before = row_counts()
             response = client.post(url, payload)
             assert response.status_code < 500, (route, response.status_code)
             if refused(response):
-                assert counts() == before, (route, response.status_code)
+                assert row_counts() == before, (route, response.status_code)
             transaction.set_rollback(True)
         extras["tried"] = extras.get("tried", 0) + 1
 
