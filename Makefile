@@ -64,10 +64,10 @@ audit: $(BIN)/.installed
 ## under load, 20 members deciding the same case at once; figures into docs/RELIABILITY.md (root)
 .PHONY: loadtest
 loadtest: $(BIN)/.installed
-	$(BIN)/python -m tests.load.run
+	$(BIN)/python -m bench.load
 
 ## bench: seed N = 100 and N = 10 000, serve with gunicorn (DEBUG=0, 2 workers) on 127.0.0.1, time
 ## every main page on SQLite and on PostgreSQL (BENCH_POSTGRES_URL, default the local test server;
 ## empty to skip); tables into docs/PERFORMANCE.md. BENCH_JOURNEY_SECONDS=10 for a quick run.
 bench: $(BIN)/.installed
-	BENCH_POSTGRES_URL=$${BENCH_POSTGRES_URL-$(POSTGRES_URL)} $(BIN)/python bench/run.py
+	BENCH_POSTGRES_URL=$${BENCH_POSTGRES_URL-$(POSTGRES_URL)} $(BIN)/python -m bench.run

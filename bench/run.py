@@ -15,36 +15,46 @@ All traffic goes to 127.0.0.1; every loop is bounded in count and in time.
 Environment: BENCH_POSTGRES_URL (e.g. postgres://netvaerk:netvaerk@127.0.0.1:5432/netvaerk; the
 role needs CREATEDB — databases named bench_* are created and dropped), BENCH_SIZES (100,10000),
 BENCH_JOURNEY_SECONDS (60), BENCH_JOURNEY_CLIENTS (50), BENCH_OUTPUT (docs/PERFORMANCE.md; "-" to
-only print).
+only print). Run as `python -m bench.run` from the project (as `make bench` does); the rig it
+shares with `make loadtest` is bench/harness.py.
 """
 
 from __future__ import annotations
 
 import datetime
-import http.client
 import json
 import os
 import platform
-import re
 import shutil
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
 import urllib.parse
-from dataclasses import dataclass, field
-from http.cookies import SimpleCookie
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
-GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
+from bench.harness import (
+    FORM,
+    HOST,
+    ROOT,
+    Server,
+    Session,
+    csrf_token,
+    free_port,
+    logger,
+    manage,
+    migrate,
+    percentile,
+    postgres_database,
+    postgres_drop,
+    postgres_reachable,
+    postgres_version,
+    python,
+    write_between,
+)
+
 PASSWORD = "bench-adgang-" + "x" * 8
 SEED = 1
-HOST = "127.0.0.1"
 
 SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "100,10000").split(",")]
 JOURNEY_SECONDS = float(os.environ.get("BENCH_JOURNEY_SECONDS", "60"))
@@ -59,185 +69,7 @@ REQUEST_TIMEOUT = 120
 
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 
-
-def log(message: str) -> None:
-    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-# --- HTTP -------------------------------------------------------------------------------------
-
-
-@dataclass
-class Session:
-    """One browser: its cookies, sent to whichever server it talks to."""
-
-    cookies: dict[str, str] = field(default_factory=dict)
-
-    def _remember(self, response: http.client.HTTPResponse) -> None:
-        for header in response.headers.get_all("Set-Cookie") or []:
-            cookie = SimpleCookie()
-            cookie.load(header)
-            for name, morsel in cookie.items():
-                if morsel["max-age"] == "0" or morsel.value == "":
-                    self.cookies.pop(name, None)
-                else:
-                    self.cookies[name] = morsel.value
-
-    def request(self, port: int, method: str, path: str, body: bytes | None = None, headers=None):
-        """(status, body bytes, seconds). A new connection per request, as gunicorn's sync workers
-        close it after each response."""
-        headers = dict(headers or {})
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        started = time.perf_counter()
-        connection = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
-        try:
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            content = response.read()
-        finally:
-            connection.close()
-        elapsed = time.perf_counter() - started
-        self._remember(response)
-        return response.status, content, elapsed, response
-
-    def get(self, port: int, path: str):
-        return self.request(port, "GET", path)
-
-    def login(self, port: int, username: str, password: str = PASSWORD) -> int:
-        status, content, _, _ = self.get(port, "/accounts/login/")
-        match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', content)
-        if status != 200 or not match:
-            raise RuntimeError(f"no login form on port {port} ({status})")
-        form = urllib.parse.urlencode(
-            {"username": username, "password": password, "csrfmiddlewaretoken": match.group(1).decode()}
-        ).encode()
-        status, _, _, response = self.request(
-            port,
-            "POST",
-            "/accounts/login/",
-            body=form,
-            headers={"Content-Type": "application/x-www-form-urlencoded"},
-        )
-        return status
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
-    return ordered[index]
-
-
-# --- Databases and servers --------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-def postgres_reachable(url: str) -> bool:
-    if not url:
-        return False
-    try:
-        import psycopg
-
-        with psycopg.connect(url, connect_timeout=3):
-            return True
-    except Exception as exc:  # noqa: BLE001 - any failure means "not here"
-        log(f"PostgreSQL not reachable ({exc.__class__.__name__}); measuring SQLite only")
-        return False
-
-
-def postgres_database(url: str, name: str) -> str:
-    """Drop and create the database `name` (bench_* only) on the server of `url`; its URL."""
-    import psycopg
-
-    assert name.startswith("bench_")
-    with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
-    parts = urllib.parse.urlsplit(url)
-    return urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
-
-
-def postgres_drop(url: str, name: str) -> None:
-    import psycopg
-
-    assert name.startswith("bench_")
-    with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def manage(env: dict, *args: str, timeout: float = 300) -> str:
-    result = subprocess.run(
-        [PYTHON, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    if result.returncode:
-        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
-    return result.stdout
-
-
-class Server:
-    """gunicorn with 2 workers on 127.0.0.1:port; stopped on exit, whatever happens."""
-
-    def __init__(self, env: dict, port: int):
-        self.port = port
-        self.process = subprocess.Popen(
-            [
-                GUNICORN,
-                "netvaerk_site.wsgi",
-                "--bind",
-                f"{HOST}:{port}",
-                "--workers",
-                "2",
-                "--timeout",
-                str(REQUEST_TIMEOUT),
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-
-    def wait_ready(self, seconds: float = 60) -> None:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited: {self.process.stderr.read()[-2000:]}")
-            try:
-                if Session().get(self.port, "/healthz")[0] == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"gunicorn on {self.port} did not answer /healthz within {seconds} s")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-
-    def __enter__(self):
-        self.wait_ready()
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()
+log = logger("bench")
 
 
 # --- Measuring --------------------------------------------------------------------------------
@@ -315,10 +147,10 @@ def measure_concurrent(sessions: dict, port: int, page: dict) -> float:
 
 
 def logged_in_sessions(port: int, pages: list[dict]) -> dict:
-    sessions = {None: Session()}
+    sessions = {None: Session(timeout=REQUEST_TIMEOUT)}
     for user in {page["user"] for page in pages if page["user"]}:
-        session = Session()
-        if session.login(port, user) != 302:
+        session = Session(timeout=REQUEST_TIMEOUT)
+        if session.login(port, user, PASSWORD) != 302:
             raise RuntimeError(f"login as {user} failed")
         sessions[user] = session
     return sessions
@@ -356,8 +188,8 @@ def run_journeys(ports: list[int], ids: dict, seconds: float, clients: int) -> d
     max_requests = int(seconds * 400)
 
     def user(number: int, persona: str, username: str):
-        session = Session()
-        if session.login(ports[number % len(ports)], username) != 302:
+        session = Session(timeout=REQUEST_TIMEOUT)
+        if session.login(ports[number % len(ports)], username, PASSWORD) != 302:
             with lock:
                 statuses[-1] = statuses.get(-1, 0) + 1
             return
@@ -402,41 +234,34 @@ def scale_out_checks(ports: list[int], ids: dict) -> list[tuple[str, bool, str]]
     """What two app servers must agree on: sessions, login lockouts, writes, the report's figures."""
     a, b = ports
     checks = []
-    session = Session()
-    session.login(a, "administrator02")
+    session = Session(timeout=REQUEST_TIMEOUT)
+    session.login(a, "administrator02", PASSWORD)
     status = session.get(b, "/rapporter/")[0]
     checks.append(("Logget ind på A, side på B", status == 200, f"B svarede {status}"))
 
-    stranger = Session()
+    stranger = Session(timeout=REQUEST_TIMEOUT)
     for attempt in range(6):
         stranger.login((a, b)[attempt % 2], "leder50", password="forkert-adgangskode")
-    locked = Session().login(b, "leder50") != 302
+    locked = Session(timeout=REQUEST_TIMEOUT).login(b, "leder50", PASSWORD) != 302
     checks.append(("5 forkerte logins skiftevis på A og B spærrer på begge", locked, f"spærret: {locked}"))
 
     report_before = session.get(b, "/rapporter/")[1]
     draft = ids.get("draft")
     if draft:
         pk, username = draft
-        leader = Session()
-        leader.login(a, username)
+        leader = Session(timeout=REQUEST_TIMEOUT)
+        leader.login(a, username, PASSWORD)
         form_page = leader.get(a, f"/netvaerk/{pk}/deltagere/ny/")[1]
-        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', form_page)
         body = urllib.parse.urlencode(
             {
-                "csrfmiddlewaretoken": token.group(1).decode() if token else "",
+                "csrfmiddlewaretoken": csrf_token(form_page),
                 "name": "Bench Skalering",
                 "email": "bench.skalering@example.com",
                 "actor_category": "employee",
                 "role": "core",
             }
         ).encode()
-        status = leader.request(
-            a,
-            "POST",
-            f"/netvaerk/{pk}/deltagere/ny/",
-            body=body,
-            headers={"Content-Type": "application/x-www-form-urlencoded"},
-        )[0]
+        status = leader.request(a, "POST", f"/netvaerk/{pk}/deltagere/ny/", body=body, headers=FORM)[0]
         seen = b"Bench Skalering" in leader.get(b, f"/netvaerk/{pk}/")[1]
         checks.append(
             ("Deltager tilføjet på A ses på B", status == 302 and seen, f"POST {status}, set: {seen}")
@@ -452,8 +277,7 @@ def scale_out_checks(ports: list[int], ids: dict) -> list[tuple[str, bool, str]]
 
 def measure(env: dict, backend: str, size: int, journeys: bool, two_servers: bool) -> dict:
     log(f"{backend} N={size}: migrate")
-    manage(env, "migrate", "--no-input", "-v0")
-    manage(env, "createcachetable")
+    migrate(env)
     log(f"{backend} N={size}: seed_scale")
     started = time.monotonic()
     manage(
@@ -461,17 +285,7 @@ def measure(env: dict, backend: str, size: int, journeys: bool, two_servers: boo
     )
     seeded = time.monotonic() - started
     log(f"{backend} N={size}: seeded in {seeded:.1f} s; query counts")
-    inproc = json.loads(
-        subprocess.run(
-            [PYTHON, "-m", "bench.pages"],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=600,
-        ).stdout
-    )
+    inproc = json.loads(python(env, "-m", "bench.pages", timeout=600))
     pages = inproc["pages"]
     result = {
         "backend": backend,
@@ -481,7 +295,7 @@ def measure(env: dict, backend: str, size: int, journeys: bool, two_servers: boo
         "queries": inproc["queries"],
     }
     port = free_port()
-    with Server(env, port):
+    with Server(env, port, timeout=REQUEST_TIMEOUT):
         sessions = logged_in_sessions(port, pages)
         log(f"{backend} N={size}: sequential latencies")
         samples = measure_sequential(sessions, port, pages, env["DATABASE_URL"])
@@ -504,7 +318,7 @@ def measure(env: dict, backend: str, size: int, journeys: bool, two_servers: boo
             result["journeys"] = run_journeys([port], inproc["journey"], JOURNEY_SECONDS, JOURNEY_CLIENTS)
     if journeys and two_servers:
         ports = [free_port(), free_port()]
-        with Server(env, ports[0]), Server(env, ports[1]):
+        with Server(env, ports[0], timeout=REQUEST_TIMEOUT), Server(env, ports[1], timeout=REQUEST_TIMEOUT):
             log(f"{backend} N={size}: mixed journeys on two servers, {JOURNEY_CLIENTS} clients")
             result["journeys"] = run_journeys(ports, inproc["journey"], JOURNEY_SECONDS, JOURNEY_CLIENTS)
             log(f"{backend} N={size}: scale-out checks")
@@ -635,15 +449,8 @@ def tables(results: list[dict], postgres_version: str) -> str:
 def write(text: str) -> None:
     if OUTPUT == "-":
         return
-    path = Path(OUTPUT)
-    block = f"{START}\n{text}\n{END}"
-    if path.exists() and START in (current := path.read_text()) and END in current:
-        before, rest = current.split(START, 1)
-        after = rest.split(END, 1)[1]
-        path.write_text(before + block + after)
-    else:
-        path.write_text(f"# Ydeevne\n\nResultatet af `make bench`:\n\n{block}\n")
-    log(f"wrote {path}")
+    write_between(Path(OUTPUT), START, END, text, new_doc="# Ydeevne\n\nResultatet af `make bench`:\n")
+    log(f"wrote {OUTPUT}")
 
 
 def main() -> None:
@@ -663,7 +470,7 @@ def main() -> None:
         "PYTHONPATH": str(ROOT),
     }
     base.pop("DATABASE_URL", None)
-    results, failures, postgres_version = [], [], ""
+    results, failures, version = [], [], ""
     try:
         log("collectstatic")
         manage(
@@ -673,20 +480,16 @@ def main() -> None:
             "-v0",
         )
         backends = [("SQLite", None)]
-        if postgres_reachable(POSTGRES_URL):
+        if postgres_reachable(POSTGRES_URL, log):
             backends.append(("PostgreSQL", POSTGRES_URL))
+        else:
+            log("measuring SQLite only")
         for backend, server_url in backends:
             for size in SIZES:
                 name = f"bench_n{size}"
                 if server_url:
                     url = postgres_database(server_url, name)
-                    if not postgres_version:
-                        import psycopg
-
-                        with psycopg.connect(url) as connection:
-                            postgres_version = (
-                                "PostgreSQL " + connection.execute("SHOW server_version").fetchone()[0]
-                            )
+                    version = version or postgres_version(url)
                 else:
                     url = f"sqlite:///{workdir / (name + '.sqlite3')}"
                 try:
@@ -705,7 +508,7 @@ def main() -> None:
                 finally:
                     if server_url:
                         postgres_drop(server_url, name)
-        text = tables(results, postgres_version)
+        text = tables(results, version)
         for failure in failures:
             text += f"\n**Ikke målt** – {failure}\n"
         text += f"\n`make bench` tog {time.monotonic() - started:.0f} s.\n"

@@ -2,7 +2,10 @@
 
 Status is never edited here: transitions go through `networks.services` on the pages and the API.
 Decisions and status changes are a permanent record, so the admin can show them but never add,
-change or delete them. Closed and submitted networks are read-only, as everywhere else.
+change or delete them. Whether a network may be changed or deleted is asked of the same checks the
+services ask (`services.network_check_admin_change`, `network_check_admin_delete`): closed and
+submitted networks are read-only, and only a draft that never went anywhere can be deleted, as
+everywhere else.
 """
 
 from django.contrib import admin
@@ -12,9 +15,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from networks import rules
+from networks import rules, services
 from networks.models import (
-    EDITABLE_STATUSES,
     Decision,
     Meeting,
     MeetingStatus,
@@ -65,22 +67,27 @@ class StatusChangeInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+def may_change(request, network) -> bool:
+    """Whether the admin's user may change `network` and its participants and meetings now."""
+    return services.allows(services.network_check_admin_change, network=network, by=request.user)
+
+
 class NetworkContentInline(admin.TabularInline):
-    """Participants and meetings may change only while the network itself is editable."""
+    """Participants and meetings may change only while the network itself may."""
 
     extra = 0
 
-    def _editable(self, obj):
-        return obj is None or obj.status in EDITABLE_STATUSES
+    def _editable(self, request, obj):
+        return obj is None or may_change(request, obj)
 
     def has_add_permission(self, request, obj=None):
-        return self._editable(obj) and super().has_add_permission(request, obj)
+        return self._editable(request, obj) and super().has_add_permission(request, obj)
 
     def has_change_permission(self, request, obj=None):
-        return self._editable(obj) and super().has_change_permission(request, obj)
+        return self._editable(request, obj) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return self._editable(obj) and super().has_delete_permission(request, obj)
+        return self._editable(request, obj) and super().has_delete_permission(request, obj)
 
 
 class ParticipantInline(NetworkContentInline):
@@ -220,15 +227,31 @@ class NetworkAdmin(HistoryAdmin):
         }
 
     def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.status not in EDITABLE_STATUSES:
+        if obj is not None and not may_change(request, obj):
             return False
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        # Decisions protect a network that has been before Direktørforum; only drafts go away.
-        if obj is not None and (obj.submission_round or obj.status not in ("draft", "cancelled")):
+        if obj is not None and not services.allows(
+            services.network_check_admin_delete, network=obj, by=request.user
+        ):
             return False
         return super().has_delete_permission(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # A network's status changes go with it, as in `services.network_delete`; on their own
+        # they are a permanent record, which is why the admin would otherwise ask for the right.
+        perms_needed.discard(StatusChange._meta.verbose_name)
+        return deleted, counts, perms_needed, protected
+
+    def delete_model(self, request, obj):
+        services.network_admin_delete(network=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        # "Slet valgte": each network through the service, which checks it again under a row lock.
+        for network in queryset:
+            services.network_admin_delete(network=network, by=request.user)
 
 
 @admin.register(Participant)
@@ -240,7 +263,7 @@ class ParticipantAdmin(HistoryAdmin):
     autocomplete_fields = ("network",)
 
     def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.network.status not in EDITABLE_STATUSES:
+        if obj is not None and not may_change(request, obj.network):
             return False
         return super().has_change_permission(request, obj)
 
@@ -258,7 +281,7 @@ class MeetingAdmin(HistoryAdmin):
     date_hierarchy = "starts_at"
 
     def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.network.status not in EDITABLE_STATUSES:
+        if obj is not None and not may_change(request, obj.network):
             return False
         return super().has_change_permission(request, obj)
 

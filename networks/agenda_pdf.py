@@ -31,6 +31,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
+from networks import roles
+
 CONTENT_TYPE = "application/pdf"
 # As the printable agenda shows dates: "27. november 2026" (month names in the active language).
 DATE_FORMAT = "j. F Y"
@@ -168,7 +170,7 @@ def _title_page(rows, today: datetime.date) -> list:
 
 
 def _leader_name(network) -> str:
-    return network.leader.get_full_name() or network.leader.get_username()
+    return roles.display_name(network.leader)
 
 
 def _field(label: str, value: str) -> list:

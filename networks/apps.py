@@ -7,6 +7,6 @@ class NetworksConfig(AppConfig):
     verbose_name = _("Netværk")
 
     def ready(self):
-        # Connects the receivers: the security log's (failed logins, lockouts, the idle-session
-        # clock) and the report cache's invalidation (any saved change makes the cached figures stale).
-        from networks import reports, security  # noqa: F401
+        # Connects the security log's receivers (failed logins, lockouts, the idle-session clock).
+        # The report's cache needs none: it reads the data's version when asked (`reporting.cache`).
+        from networks import security  # noqa: F401

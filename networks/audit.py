@@ -22,6 +22,7 @@ from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from networks import roles
 from networks.models import Decision, Meeting, Network, Participant
 
 ACTIONS = {
@@ -110,7 +111,7 @@ def _who(row) -> str:
     if user is None:
         # Changes without a request behind them: a scheduled job such as apply_retention.
         return _("Systemet")
-    return user.get_full_name() or user.get_username()
+    return roles.display_name(user)
 
 
 def _attendance_model():

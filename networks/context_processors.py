@@ -7,6 +7,6 @@ def user_roles(request):
     if user is None:
         return {}
     return {
-        "user_is_direktoerforum": lambda: roles.is_direktoerforum(user),
+        "user_uses_direktoerforum_workspace": lambda: roles.uses_direktoerforum_workspace(user),
         "user_is_administrator": lambda: roles.is_administrator(user),
     }

@@ -1,27 +1,30 @@
-"""Forms for the leaders' pages.
+"""Every form of the app's pages.
 
 Forms check and normalise input (required fields, dates, times); the services and `networks.rules`
-decide everything about the domain. Views call a service through `call_service`: when it refuses,
-`add_service_errors` and `add_refusal` put its Danish messages on the fields they concern, so the
-user sees them next to what to change.
+decide everything about the domain. Views call a service through
+`networks.views.helpers.call_service`: when it refuses, its Danish messages go on the fields they
+concern, so the user sees them next to what to change. `add_service_errors`, which places a
+service's `ValidationError`, lives here rather than with the view plumbing because a form uses it
+too (`ParticipantForm.add_service_errors`), and forms do not import views.
 """
 
 from __future__ import annotations
 
 import datetime
-import enum
-from collections.abc import Callable, Mapping
-from typing import Literal, TypeVar
+from collections.abc import Mapping
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.contrib.auth import get_user_model
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from networks import guide, planning
+from networks import guide, roles, rules
+from networks.dates import validate_plausible_date
 from networks.models import (
+    DecisionOutcome,
     MeetingStatus,
     Network,
     NetworkType,
@@ -30,7 +33,6 @@ from networks.models import (
     Status,
     WelfareTrack,
 )
-from networks.services import DomainError, RoleRefused
 
 DATE_WIDGET = {"type": "date"}
 TIME_WIDGET = {"type": "time"}
@@ -40,23 +42,11 @@ def _date_input():
     return forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d")
 
 
-FIRST_YEAR, LAST_YEAR = 2000, 2999
-
-
-def sensible_date(value: datetime.date) -> None:
-    """Input hygiene, not a domain rule: a date far outside this app's lifetime is a typing error
-    (and year 1 or 9999 cannot be turned into a time in Copenhagen or have months added to it)."""
-    if not FIRST_YEAR <= value.year <= LAST_YEAR:
-        raise ValidationError(
-            _("Vælg en dato mellem år %(first)d og %(last)d.") % {"first": FIRST_YEAR, "last": LAST_YEAR},
-            code="date_out_of_range",
-        )
-
-
 def _guard_dates(fields) -> None:
+    # Input hygiene on every date a form asks for, with the bounds the models keep.
     for field in fields.values():
         if isinstance(field, forms.DateField):
-            field.validators.append(sensible_date)
+            field.validators.append(validate_plausible_date)
 
 
 def _time_input():
@@ -81,59 +71,6 @@ def add_service_errors(
         target = fields.get(name, name)
         for item in errors:
             form.add_error(target if target in form.fields else None, item)
-
-
-def add_refusal(form: forms.Form, refusal, fields: Mapping[str, str] | None = None) -> None:
-    """Put a `DomainError` on the form: its message, and each finding on the field it concerns.
-
-    `fields` maps a refusal's code to the field that resolves it (e.g. a missing reason).
-    """
-    field = (fields or {}).get(refusal.code)
-    form.add_error(field if field in form.fields else None, refusal.message)
-    for finding in refusal.findings:
-        form.add_error(finding.field if finding.field in form.fields else None, finding.message)
-
-
-class Refused(enum.Enum):
-    REFUSED = "refused"
-
-
-# What `call_service` returns when the service refused (a service's own result may be None).
-REFUSED = Refused.REFUSED
-
-T = TypeVar("T")
-
-
-def call_service(
-    form: forms.Form,
-    call: Callable[[], T],
-    *,
-    fields: Mapping[str, str] | None = None,
-    refusal_fields: Mapping[str, str] | None = None,
-) -> T | Literal[Refused.REFUSED]:
-    """Run `call()`, a service call for a valid form, and return its result; if the service
-    refuses, put the refusal on `form` and return `REFUSED`.
-
-    - `ValidationError`: on the fields it names, through `add_service_errors` (`fields` renames the
-      service's field names to the form's). A form with an `add_service_errors(error, fields)`
-      method of its own (`ParticipantForm`) places the errors itself.
-    - `RoleRefused`: `PermissionDenied` (403) with its message.
-    - any other `DomainError`: its message and findings on the form, through `add_refusal`
-      (`refusal_fields` maps the refusal's code to the field that resolves it).
-    """
-    try:
-        return call()
-    except ValidationError as exc:
-        own = getattr(form, "add_service_errors", None)
-        if own is not None:
-            own(exc, fields)
-        else:
-            add_service_errors(form, exc, fields)
-    except RoleRefused as exc:
-        raise PermissionDenied(exc.message) from exc
-    except DomainError as exc:
-        add_refusal(form, exc, refusal_fields)
-    return REFUSED
 
 
 def _model_fields(model, names, **kwargs) -> dict[str, forms.Field]:
@@ -163,24 +100,10 @@ class GuideForm(forms.Form):
 
 # --- Networks -----------------------------------------------------------------------------------
 
-# The fields that apply to each type; a field a type's rules never read is not asked for.
-_COMMON_START = ("title", "theme", "purpose")
-_COMMON_END = ("mandate", "mandate_clarified")
-TYPE_FIELDS: dict[str, tuple[str, ...]] = {
-    NetworkTypeCode.INNOVATION: (
-        *_COMMON_START,
-        "strategy_reference",
-        *_COMMON_END,
-        "planned_start",
-        "planned_end",
-    ),
-    NetworkTypeCode.WELFARE: (*_COMMON_START, "tracks", *_COMMON_END, "sprint_start", "sprint_end"),
-    NetworkTypeCode.LEARNING: (*_COMMON_START, *_COMMON_END, "planned_start", "planned_end"),
-}
-
 
 def fields_for_type(type_: NetworkType) -> tuple[str, ...]:
-    return TYPE_FIELDS.get(type_.code, (*_COMMON_START, *_COMMON_END, "planned_start", "planned_end"))
+    """The network form's fields for the type: a field the type's rules never read is not asked for."""
+    return rules.spec_for(type_).form_fields
 
 
 def _type_help(type_: NetworkType) -> dict[str, str]:
@@ -325,7 +248,7 @@ class ConcludeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["outcome_summary"].initial = network.outcome_summary
         self.commitment_fields: list[str] = []
-        if network.type.code == NetworkTypeCode.LEARNING:
+        if rules.spec_for(network.type).asks_commitments:
             for participant in network.participants.all():
                 if participant.left_on is not None:
                     continue
@@ -358,6 +281,37 @@ class CancelForm(forms.Form):
     )
 
 
+class DecisionForm(forms.Form):
+    """Direktørforum's decision on a case; the services require the reason where it is needed."""
+
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("Afgørelse"),
+        choices=[
+            (DecisionOutcome.APPROVED, gettext_lazy("Godkend")),
+            (DecisionOutcome.CHANGES_REQUESTED, gettext_lazy("Ønsk ændringer")),
+            (DecisionOutcome.REJECTED, gettext_lazy("Afvis")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": gettext_lazy("Vælg en afgørelse.")},
+    )
+    comment = forms.CharField(
+        label=gettext_lazy("Begrundelse"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy(
+            "Skal udfyldes ved afvisning og ved ønske om ændringer. Sendes til netværkslederen."
+        ),
+    )
+    meeting_date = forms.DateField(
+        label=gettext_lazy("Direktørforums mødedato"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=gettext_lazy("Datoen for mødet, hvor sagen blev afgjort (valgfri)."),
+        error_messages={"invalid": gettext_lazy("Angiv en gyldig dato.")},
+    )
+
+
 # --- Participants -------------------------------------------------------------------------------
 
 
@@ -367,7 +321,7 @@ class ParticipantForm(forms.Form):
         names = ["name", "email", "organisation", "actor_category", "role"]
         if editing:
             names += ["joined_on", "left_on"]
-        if network.type.code == NetworkTypeCode.LEARNING:
+        if rules.spec_for(network.type).asks_commitments:
             names.append("commitment")
         fields = _model_fields(
             Participant,
@@ -453,6 +407,41 @@ class ParticipantImportConfirmForm(forms.Form):
     csv = forms.CharField(widget=forms.HiddenInput, strip=False)
 
 
+# --- Personal data (administrators) ------------------------------------------------------------
+
+
+class PersonForm(forms.Form):
+    email = forms.EmailField(
+        label=gettext_lazy("E-mail"),
+        max_length=254,
+        help_text=gettext_lazy("Søger i alle netværk og i historikken, uanset store og små bogstaver."),
+        error_messages={
+            "required": gettext_lazy("Skriv personens e-mail."),
+            "invalid": gettext_lazy("Skriv en gyldig e-mail."),
+        },
+    )
+
+
+class ExportForm(PersonForm):
+    format = forms.ChoiceField(choices=[("json", "JSON"), ("csv", "CSV")])
+
+
+class EraseForm(PersonForm):
+    step = forms.ChoiceField(choices=[("confirm", "confirm"), ("erase", "erase")], widget=forms.HiddenInput)
+    confirm = forms.BooleanField(
+        label=gettext_lazy(
+            "Jeg har kontrolleret, at anmodningen kommer fra personen selv, og at oplysningerne må slettes."
+        ),
+        required=False,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("step") == "erase" and not cleaned.get("confirm"):
+            self.add_error("confirm", _("Sæt hak for at bekræfte, før personen anonymiseres."))
+        return cleaned
+
+
 # --- Meetings -----------------------------------------------------------------------------------
 
 
@@ -469,7 +458,7 @@ class MeetingForm(forms.Form):
     day = forms.DateField(
         label=gettext_lazy("Dato"),
         widget=_date_input(),
-        validators=[sensible_date],
+        validators=[validate_plausible_date],
         error_messages={"required": gettext_lazy("Vælg mødets dato.")},
     )
     start_time = forms.TimeField(
@@ -548,12 +537,12 @@ def _participant_label(participant: Participant) -> str:
 
 
 class PlanSetupForm(forms.Form):
-    """What the plan helper needs to propose dates; the dates come from `networks.planning`."""
+    """What the plan helper needs to propose dates; the dates come from the type's spec."""
 
     start = forms.DateField(
         label=gettext_lazy("Første møde"),
         widget=_date_input(),
-        validators=[sensible_date],
+        validators=[validate_plausible_date],
         error_messages={"required": gettext_lazy("Vælg datoen for det første møde.")},
     )
     count = forms.TypedChoiceField(label=gettext_lazy("Antal møder"), coerce=int)
@@ -566,17 +555,16 @@ class PlanSetupForm(forms.Form):
     def __init__(self, *args, network: Network, existing: int, **kwargs):
         super().__init__(*args, **kwargs)
         type_ = network.type
-        if type_.code == NetworkTypeCode.LEARNING:
-            counts = planning.learning_count_choices(type_, existing)
+        helper = rules.spec_for(type_).meeting_plan
+        if helper and helper.count_choices:
+            counts = helper.count_choices(type_, existing)
             self.fields["count"].choices = [(n, str(n)) for n in counts]
             self.fields["count"].initial = counts[-1] if counts else None
-            self.fields["start"].help_text = ngettext(
-                "Møderne fordeles over ca. %(months)d måned fra denne dato.",
-                "Møderne fordeles over ca. %(months)d måneder fra denne dato.",
-                type_.plan_months or 0,
-            ) % {"months": type_.plan_months or 0}
+            if helper.start_help:
+                self.fields["start"].help_text = helper.start_help(type_)
         else:
-            # A welfare plan follows the sprint window; nothing to choose but the time and place.
+            # The type's helper proposes a fixed set (a welfare plan follows the sprint window):
+            # nothing to choose but the time and place.
             del self.fields["start"]
             del self.fields["count"]
 
@@ -585,7 +573,7 @@ class PlannedMeetingForm(forms.Form):
     include = forms.BooleanField(label=gettext_lazy("Gem dette møde"), required=False, initial=True)
     title = forms.CharField(label=gettext_lazy("Titel"), max_length=200, required=False)
     day = forms.DateField(
-        label=gettext_lazy("Dato"), widget=_date_input(), required=False, validators=[sensible_date]
+        label=gettext_lazy("Dato"), widget=_date_input(), required=False, validators=[validate_plausible_date]
     )
     start_time = forms.TimeField(label=gettext_lazy("Starter kl."), widget=_time_input(), required=False)
     end_time = forms.TimeField(label=gettext_lazy("Slutter kl."), widget=_time_input(), required=False)
@@ -639,3 +627,82 @@ class _PlanFormSet(forms.BaseFormSet):
 PlanFormSet = forms.formset_factory(
     PlannedMeetingForm, formset=_PlanFormSet, extra=0, max_num=20, absolute_max=20, validate_max=True
 )
+
+
+# --- The report's filter ------------------------------------------------------------------------
+
+# The report's period may also be typed the Danish ways, as people write dates in a URL by hand.
+REPORT_DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y"]
+
+
+class LeaderChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return roles.display_name(obj)
+
+
+def _report_day_field(label):
+    return forms.DateField(
+        label=label,
+        required=False,
+        input_formats=REPORT_DATE_INPUT_FORMATS,
+        widget=_date_input(),
+        # Beyond the plausible dates a typo (0207 for 2027) would be a chart of many thousand months.
+        validators=[validate_plausible_date],
+        error_messages={"invalid": gettext_lazy("Skriv datoen som åååå-mm-dd, fx 2027-01-31.")},
+    )
+
+
+class ReportFilterForm(forms.Form):
+    """The report's GET parameters: type, status, leder (a user id), fra and til (dates).
+
+    `networks.reporting.ReportFilter.from_form` turns it into the report's selection.
+    """
+
+    type = forms.ChoiceField(
+        label=gettext_lazy("Netværkstype"),
+        required=False,
+        error_messages={
+            "invalid_choice": gettext_lazy("Ukendt netværkstype: “%(value)s”. Vælg en type på listen.")
+        },
+    )
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        required=False,
+        error_messages={
+            "invalid_choice": gettext_lazy("Ukendt status: “%(value)s”. Vælg en status på listen.")
+        },
+    )
+    leder = LeaderChoiceField(
+        label=gettext_lazy("Netværksleder"),
+        required=False,
+        queryset=get_user_model().objects.none(),
+        empty_label=gettext_lazy("Alle ledere"),
+        error_messages={"invalid_choice": gettext_lazy("Vælg en netværksleder på listen.")},
+    )
+    fra = _report_day_field(gettext_lazy("Periode fra og med"))
+    til = _report_day_field(gettext_lazy("Periode til og med"))
+
+    error_messages = {
+        "period_reversed": gettext_lazy("Periodens sidste dag skal ligge på eller efter den første."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["type"].choices = [("", _("Alle typer")), *NetworkTypeCode.choices]
+        self.fields["status"].choices = [("", _("Alle statusser")), *Status.choices]
+        self.fields["leder"].queryset = (
+            get_user_model()
+            .objects.filter(pk__in=Network.objects.values("leader"))
+            .order_by("first_name", "last_name", "username")
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("fra"), cleaned.get("til")
+        if first and last and last < first:
+            self.add_error(
+                "til", ValidationError(self.error_messages["period_reversed"], code="period_reversed")
+            )
+            # A reversed period is not half a period: neither end is used.
+            cleaned.pop("fra", None)
+        return cleaned

@@ -73,7 +73,9 @@ def _placeholder_email() -> str:
     return f"anonym-{secrets.token_hex(8)}@{ANONYMISED_EMAIL_DOMAIN}"
 
 
-def _require_administrator(by) -> None:
+def check_access(*, by) -> None:
+    """Only administrators find, hand over and anonymise personal data: the pages ask this first,
+    and `record_export` and `person_erase` ask it again."""
     if not roles.is_administrator(by):
         raise RoleRefused(
             _("Kun administratorer kan se og slette personoplysninger."), code="not_administrator"
@@ -232,7 +234,7 @@ def export_csv(records: PersonRecords) -> str:
 
 def record_export(*, records: PersonRecords, by) -> None:
     """The administrator's export in the admin's log: who, when, how many rows; not the email."""
-    _require_administrator(by)
+    check_access(by=by)
     _log_entry(
         by,
         _("Indsigt udleveret (GDPR art. 15): %(participants)d deltagelser, %(history)d historikrækker.")
@@ -318,7 +320,7 @@ def _scrub_history(rows: Q, placeholders: _Placeholders) -> int:
 @transaction.atomic
 def person_erase(*, email: str, by) -> Anonymised:
     """Art. 17: anonymise the person with this email in every network and every history row."""
-    _require_administrator(by)
+    check_access(by=by)
     email = normalise_email(email)
     if not email:
         return Anonymised()

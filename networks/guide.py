@@ -2,9 +2,9 @@
 
 Each question comes from the "choose it when" of one type. A "ja" counts for that type; the type
 with the most counts is recommended, with the reasons the answers give. A tie names the types that
-tie and what tells them apart; no "ja" recommends nothing. The facts shown about each type (time
-frame, who decides, how many core participants) are read from its `NetworkType` row, so a changed
-parameter shows at once.
+tie and what tells them apart; no "ja" recommends nothing. The questions and the words about each
+type come from its spec in `networks.rules`; the facts shown about it (time frame, who decides, how
+many core participants) are read from its `NetworkType` row, so a changed parameter shows at once.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from networks.models import NetworkType, NetworkTypeCode
+from networks import rules
+from networks.models import NetworkType
 
 YES, NO, UNSURE = "ja", "nej", "ved_ikke"
 ANSWER_CHOICES = [(YES, gettext_lazy("Ja")), (NO, gettext_lazy("Nej")), (UNSURE, gettext_lazy("Ved ikke"))]
@@ -30,89 +31,12 @@ class Question:
     reason: str  # why a "ja" points to that type
 
 
-QUESTIONS: tuple[Question, ...] = (
-    Question(
-        "complex",
-        gettext_lazy(
-            "Går temaet på tværs af mange områder og fagligheder, og rummer det store, sammensatte "
-            "problemer, hvor hverken løsningen eller vejen dertil er kendt?"
-        ),
-        gettext_lazy(
-            "Fx når et tema berører flere forvaltninger, borgere, foreninger og erhvervsliv på én gang."
-        ),
-        NetworkTypeCode.INNOVATION,
-        gettext_lazy(
-            "Temaet er bredt og sammensat; det kræver nytænkning på flere fronter og mange aktører."
-        ),
-    ),
-    Question(
-        "political",
-        gettext_lazy("Udspringer temaet af en politisk vision eller strategi?"),
-        gettext_lazy("Fx en vision, byrådet har vedtaget, eller en af kommunens politikker."),
-        NetworkTypeCode.INNOVATION,
-        gettext_lazy(
-            "Temaet hviler på en politisk vision eller strategi og har brug for en politisk overbygning."
-        ),
-    ),
-    Question(
-        "citizen_near",
-        gettext_lazy(
-            "Handler temaet om en borgernær velfærdsopgave på et afgrænset område, som I vil gøre bedre?"
-        ),
-        gettext_lazy(
-            "Fx hverdagen på et plejecenter, en overgang mellem to tilbud eller én bestemt indsats."
-        ),
-        NetworkTypeCode.WELFARE,
-        gettext_lazy(
-            "Temaet er borgernært og afgrænset; det egner sig til en kort, intensiv indsats "
-            "sammen med borgerne."
-        ),
-    ),
-    Question(
-        "knowledge",
-        gettext_lazy(
-            "Handler temaet om viden eller kompetencer, der mangler – i eller uden for organisationen?"
-        ),
-        gettext_lazy("Fx når ingen har overblikket, eller når medarbejdere skal lære noget nyt sammen."),
-        NetworkTypeCode.LEARNING,
-        gettext_lazy(
-            "Temaet handler om at opbygge og dele viden, som deltagerne bagefter bruger i deres eget arbejde."
-        ),
-    ),
+# Each type's questions, from its spec, in the order of the types.
+QUESTIONS: tuple[Question, ...] = tuple(
+    Question(question.key, question.text, question.help, spec.code, question.reason)
+    for spec in rules.all_specs()
+    for question in spec.guide.questions
 )
-
-# What the numbers cannot say: the app's own short description of each type, for the comparison.
-PROFILES: dict[str, dict[str, str]] = {
-    NetworkTypeCode.INNOVATION: {
-        "focus": gettext_lazy(
-            "Store, sammensatte problemer på tværs af områder. Netværket sætter dagsordenen og tænker nyt."
-        ),
-        "actors": gettext_lazy(
-            "En stor kerne og mange aktører undervejs: borgere, virksomheder, vidensinstitutioner, "
-            "interesseorganisationer, politikere og ledelsesfora."
-        ),
-        "result": gettext_lazy("Anbefalinger og nye retninger til det politiske niveau."),
-    },
-    NetworkTypeCode.WELFARE: {
-        "focus": gettext_lazy(
-            "En borgernær velfærdsopgave på et afgrænset område, i tre spor: relationel koordinering, "
-            "borgerdeltagelse og innovation."
-        ),
-        "actors": gettext_lazy(
-            "En afgrænset kerne; de berørte inddrages undervejs, og borgerne er med hele vejen."
-        ),
-        "result": gettext_lazy("Nye løsninger på velfærdsopgaven."),
-    },
-    NetworkTypeCode.LEARNING: {
-        "focus": gettext_lazy(
-            "Kompetenceudvikling, videndeling og samarbejde på tværs. Netværket skaber viden, ikke løsninger."
-        ),
-        "actors": gettext_lazy(
-            "En stabil kerne af interne og eksterne deltagere; eksperter inviteres undervejs."
-        ),
-        "result": gettext_lazy("Viden, som deltagerne forpligter sig til at bruge i deres eget arbejde."),
-    },
-}
 
 
 def time_frame(type_: NetworkType) -> str:
@@ -168,16 +92,16 @@ def summaries(types: Iterable[NetworkType]) -> list[TypeSummary]:
     """The three types side by side: focus, time frame, actors, who decides, what it ends with."""
     rows = []
     for type_ in types:
-        profile = PROFILES.get(type_.code, {})
+        profile = rules.spec_for(type_).guide
         rows.append(
             TypeSummary(
                 type=type_,
-                focus=str(profile.get("focus", type_.description)),
+                focus=str(profile.focus or type_.description),
                 time_frame=time_frame(type_),
-                actors=str(profile.get("actors", "")),
+                actors=str(profile.actors),
                 core=core_size(type_),
                 who_decides=who_decides(type_),
-                result=str(profile.get("result", "")),
+                result=str(profile.result),
             )
         )
     return rows

@@ -5,8 +5,6 @@ Validation that needs a type's parameters (sprint length, the meeting plan) is a
 Invariants the database can guard on its own are constraints.
 """
 
-import datetime
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -16,80 +14,27 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-EARLIEST_DATE = datetime.date(1900, 1, 1)
-LATEST_DATE = datetime.date(2999, 12, 31)
+from networks import dates, rules
+from networks.choices import (  # noqa: F401 (the vocabularies are part of the models' public names)
+    APPROVED_STATUSES,
+    EDITABLE_STATUSES,
+    OPEN_STATUSES,
+    ActorCategory,
+    DecisionOutcome,
+    MeetingStatus,
+    NetworkTypeCode,
+    ParticipantRole,
+    ReminderKind,
+    Status,
+    WelfareTrack,
+)
 
-
-def validate_plausible_date(value):
-    """Refuse dates no network will have (year 1, year 9999): date arithmetic on them overflows."""
-    day = value.date() if isinstance(value, datetime.datetime) else value
-    if not EARLIEST_DATE <= day <= LATEST_DATE:
-        raise ValidationError(
-            _("Angiv en dato mellem %(earliest)s og %(latest)s."),
-            code="implausible_date",
-            params={"earliest": EARLIEST_DATE.year, "latest": LATEST_DATE.year},
-        )
+# Named here too: the migrations refer to the validator as `networks.models.validate_plausible_date`.
+validate_plausible_date = dates.validate_plausible_date
 
 
 def _choices_constraint(field: str, choices: type[models.TextChoices], name: str):
     return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
-
-
-class NetworkTypeCode(models.TextChoices):
-    INNOVATION = "innovation", _("Innovationsnetværk")
-    WELFARE = "welfare", _("Velfærdsnetværk")
-    LEARNING = "learning", _("Læringsnetværk")
-
-
-class Status(models.TextChoices):
-    DRAFT = "draft", _("Kladde")
-    SUBMITTED = "submitted", _("Indstillet til Direktørforum")
-    APPROVED = "approved", _("Godkendt")
-    REJECTED = "rejected", _("Afvist")
-    ACTIVE = "active", _("Aktiv")
-    CONCLUDED = "concluded", _("Afsluttet")
-    CANCELLED = "cancelled", _("Annulleret")
-
-
-# States in which the network's content may still change, and those that can be cancelled.
-EDITABLE_STATUSES = (Status.DRAFT, Status.APPROVED, Status.ACTIVE)
-OPEN_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.APPROVED, Status.ACTIVE)
-
-
-class WelfareTrack(models.TextChoices):
-    RELATIONAL_COORDINATION = "relational_coordination", _("Relationel koordinering")
-    CITIZEN_PARTICIPATION = "citizen_participation", _("Borgerdeltagelse")
-    INNOVATION = "innovation", _("Innovation")
-
-
-class ActorCategory(models.TextChoices):
-    EMPLOYEE = "employee", _("Medarbejder")
-    CITIZEN = "citizen", _("Borger")
-    VOLUNTEER = "volunteer", _("Frivillig")
-    BUSINESS = "business", _("Virksomhed")
-    KNOWLEDGE_INSTITUTION = "knowledge_institution", _("Vidensinstitution")
-    INTEREST_ORGANISATION = "interest_organisation", _("Interesseorganisation")
-    POLITICIAN = "politician", _("Politiker")
-    MANAGEMENT = "management", _("Ledelsesforum")
-    EXPERT = "expert", _("Ekspert")
-    OTHER = "other", _("Andet")
-
-
-class ParticipantRole(models.TextChoices):
-    CORE = "core", _("Kernedeltager")
-    PERIPHERAL = "peripheral", _("Perifer deltager")
-
-
-class MeetingStatus(models.TextChoices):
-    PLANNED = "planned", _("Planlagt")
-    HELD = "held", _("Afholdt")
-    CANCELLED = "cancelled", _("Aflyst")
-
-
-class DecisionOutcome(models.TextChoices):
-    APPROVED = "approved", _("Godkendt")
-    REJECTED = "rejected", _("Afvist")
-    CHANGES_REQUESTED = "changes_requested", _("Ændringer ønsket")
 
 
 class NetworkType(models.Model):
@@ -296,8 +241,6 @@ class Network(models.Model):
         return label[:1].lower() + label[1:]
 
     def clean(self):
-        from networks import rules
-
         errors = rules.network_field_errors(self)
         if errors:
             raise ValidationError(errors)
@@ -420,8 +363,6 @@ class Meeting(models.Model):
         return self.network.get_absolute_url()
 
     def clean(self):
-        from networks import rules
-
         errors = rules.meeting_field_errors(self)
         if errors:
             raise ValidationError(errors)
@@ -530,14 +471,6 @@ class StatusChange(models.Model):
 
     def get_absolute_url(self):
         return self.network.get_absolute_url()
-
-
-class ReminderKind(models.TextChoices):
-    MEETING_TOMORROW = "meeting_tomorrow", _("Møde i morgen")
-    SPRINT_ENDING = "sprint_ending", _("Sprinten slutter snart")
-    SPRINT_ENDED = "sprint_ended", _("Sprinten er slut, netværket ikke afsluttet")
-    TOO_FEW_MEETINGS = "too_few_meetings", _("For få planlagte møder")
-    DIREKTOERFORUM_DIGEST = "direktoerforum_digest", _("Sager, der venter på Direktørforum")
 
 
 class SentReminder(models.Model):

@@ -40,10 +40,6 @@ def absolute_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def display_name(user) -> str:
-    return user.get_full_name() or user.get_username()
-
-
 def _send(subject: str, template: str, context: dict, recipients: Iterable[str]) -> int:
     recipients = sorted({address for address in recipients if address})
     if not recipients:
@@ -75,7 +71,7 @@ def network_submitted(network: Network) -> int:
         "emails/network_submitted.txt",
         {
             "network": network,
-            "leader_name": display_name(network.leader),
+            "leader_name": roles.display_name(network.leader),
             "case_url": absolute_url(reverse("direktoerforum:case", args=[network.pk])),
         },
         (member.email for member in members),
@@ -92,7 +88,7 @@ def decision_made(decision: Decision) -> int:
         {
             "network": network,
             "decision": decision,
-            "decided_by_name": display_name(decision.decided_by),
+            "decided_by_name": roles.display_name(decision.decided_by),
             "network_url": absolute_url(network.get_absolute_url()),
         },
         [network.leader.email],

@@ -1,9 +1,9 @@
-"""The plan helper and the timeline: dates proposed from the network type's parameters.
+"""The plan helper, the sprint clock and the timeline on the network page.
 
-A learning network gets its meetings spread over the type's `plan_months` (between `min_meetings`
-and `max_meetings` of them); a welfare network gets a kick-off, a midway and a closing meeting
-inside its sprint window. The leader adjusts the proposals before anything is saved; the rules
-still decide whether the plan may be saved. Nothing here writes to the database.
+What the helper proposes is the type's own (its spec's `meeting_plan`: a learning network's meetings
+spread over its plan, a welfare network's kick-off, midway and closing inside the sprint). The
+leader adjusts the proposals before anything is saved; the rules still decide whether the plan
+may be saved. Nothing here writes to the database.
 """
 
 from __future__ import annotations
@@ -15,84 +15,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from networks.models import MeetingStatus, Network, NetworkType, NetworkTypeCode, Status
-from networks.rules import add_months, sprint_length_days
-
-SATURDAY, SUNDAY = 5, 6
+from networks import rules
+from networks.models import MeetingStatus, Network, Status
 
 
-@dataclass(frozen=True)
-class ProposedMeeting:
-    title: str
-    day: datetime.date
+def proposals(network: Network, *, start=None, count=None) -> list[rules.ProposedMeeting]:
+    """The type's plan helper's proposals for the network (none where the type has no helper)."""
+    helper = rules.spec_for(network.type).meeting_plan
+    return helper.propose(network, start, count) if helper else []
 
 
-def _weekday_within(day: datetime.date, first: datetime.date, last: datetime.date) -> datetime.date:
-    """Move a weekend day to the nearest weekday that stays inside [first, last]; keep it otherwise."""
-    if day.weekday() == SATURDAY:
-        candidates = (day - datetime.timedelta(days=1), day + datetime.timedelta(days=2))
-    elif day.weekday() == SUNDAY:
-        candidates = (day + datetime.timedelta(days=1), day - datetime.timedelta(days=2))
-    else:
-        return day
-    return next((c for c in candidates if first <= c <= last), day)
-
-
-# --- Learning networks --------------------------------------------------------------------------
-
-
-def learning_plan_end(type_: NetworkType, start: datetime.date) -> datetime.date:
-    """The day the plan ends if it starts on `start`: `plan_months` later, clamped to the month's end."""
-    return add_months(start, type_.plan_months or 0)
-
-
-def learning_count_choices(type_: NetworkType, existing: int = 0) -> list[int]:
-    """How many new meetings the helper may propose when `existing` non-cancelled meetings are planned:
-    enough to reach the type's minimum, never more than its maximum."""
-    if not type_.max_meetings:
-        return []
-    lowest = max(1, (type_.min_meetings or 1) - existing)
-    highest = type_.max_meetings - existing
-    return list(range(lowest, highest + 1))
-
-
-def propose_learning(type_: NetworkType, start: datetime.date, count: int) -> list[ProposedMeeting]:
-    """`count` meetings spread evenly from `start` to the end of the type's plan, on weekdays."""
-    if count < 1:
-        return []
-    end = learning_plan_end(type_, start)
-    span = (end - start).days
-    days = []
-    for index in range(count):
-        offset = round(index * span / (count - 1)) if count > 1 else 0
-        days.append(_weekday_within(start + datetime.timedelta(days=offset), start, end))
-    return [
-        ProposedMeeting(_("Netværksmøde %(number)d") % {"number": number}, day)
-        for number, day in enumerate(days, start=1)
-    ]
-
-
-# --- Welfare networks ---------------------------------------------------------------------------
-
-
-def propose_welfare(sprint_start: datetime.date, sprint_end: datetime.date) -> list[ProposedMeeting]:
-    """Kick-off on the sprint's first day, a midway meeting, and closing on its last day (on weekdays,
-    all inside the window)."""
-    if sprint_end < sprint_start:
-        return []
-    middle = sprint_start + datetime.timedelta(days=(sprint_end - sprint_start).days // 2)
-    planned = [
-        (_("Kick-off"), sprint_start),
-        (_("Midtvejsmøde"), middle),
-        (_("Afslutningsmøde"), sprint_end),
-    ]
-    proposals, seen = [], set()
-    for title, day in planned:
-        day = _weekday_within(day, sprint_start, sprint_end)
-        if day not in seen:
-            seen.add(day)
-            proposals.append(ProposedMeeting(title, day))
-    return proposals
+def unavailable(network: Network, existing: int) -> str:
+    """Why the plan helper has nothing to propose now, or "" when it has."""
+    helper = rules.spec_for(network.type).meeting_plan
+    if helper is None:
+        return _("Planlægningshjælpen findes ikke for %(type)s. Planlæg møderne ét ad gangen.") % {
+            "type": network.type.name.lower()
+        }
+    return helper.unavailable(network, existing)
 
 
 @dataclass(frozen=True)
@@ -132,9 +72,9 @@ class SprintClock:
 
 def sprint_clock(network: Network, today: datetime.date) -> SprintClock | None:
     start, end = network.sprint_start, network.sprint_end
-    if network.type.code != NetworkTypeCode.WELFARE or not (start and end) or end < start:
+    if not rules.spec_for(network.type).has_sprint or not (start and end) or end < start:
         return None
-    length = sprint_length_days(start, end)
+    length = rules.sprint_length_days(start, end)
     if today < start:
         return SprintClock("before", length, days_until_start=(start - today).days)
     if today > end:
@@ -193,7 +133,7 @@ def timeline(network: Network, today: datetime.date, decisions=()) -> list[Step]
                 detail=latest.get_outcome_display() if latest else "",
             )
         )
-    if type_.code == NetworkTypeCode.WELFARE:
+    if rules.spec_for(type_).has_sprint:
         plan = Step("plan", _("Sprint"), start=network.sprint_start, end=network.sprint_end)
         clock = sprint_clock(network, today)
         if clock:

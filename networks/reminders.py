@@ -3,8 +3,8 @@
 Each reminder is recorded in `SentReminder` under a key naming what it was about (the meeting and
 its date, the sprint's last day, the ISO week for recurring ones) before the email goes out, in the
 same transaction: running the command twice the same day sends nothing twice, and a reminder whose
-email failed is tried again the next run. What is due is asked of `networks.rules` where a rule
-says it (a sprint ended without conclusion, too few meetings planned).
+email failed is tried again the next run. What is due for a network of one type is the type's own
+(its spec's `reminders`, asking its rules: a sprint ended without conclusion, too few meetings).
 """
 
 from __future__ import annotations
@@ -24,16 +24,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from networks import notifications, rules, selectors
-from networks.models import (
-    OPEN_STATUSES,
-    Meeting,
-    MeetingStatus,
-    Network,
-    NetworkTypeCode,
-    ReminderKind,
-    SentReminder,
-    Status,
-)
+from networks.dates import iso_week_key
+from networks.models import OPEN_STATUSES, Meeting, MeetingStatus, Network, ReminderKind, SentReminder
 
 logger = logging.getLogger(__name__)
 
@@ -51,11 +43,6 @@ class Reminder:
 def _day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
     start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
     return start, start + datetime.timedelta(days=1)
-
-
-def _week_key(day: datetime.date) -> str:
-    year, week, _weekday = day.isocalendar()
-    return f"{year}-W{week:02d}"
 
 
 def meetings_tomorrow(today: datetime.date):
@@ -82,67 +69,36 @@ def meetings_tomorrow(today: datetime.date):
         )
 
 
-def _open_networks(type_code: str):
-    return (
-        Network.objects.filter(type__code=type_code, status__in=OPEN_STATUSES)
-        .select_related("type", "leader")
-        .prefetch_related(
-            "participants",
-            Prefetch("meetings", queryset=Meeting.objects.order_by("starts_at", "pk")),
-        )
-        .order_by("pk")
-    )
-
-
-def welfare_sprints(today: datetime.date):
-    ending_within = datetime.timedelta(days=settings.REMINDER_SPRINT_ENDING_DAYS)
-    for network in _open_networks(NetworkTypeCode.WELFARE).filter(status=Status.ACTIVE):
-        end = network.sprint_end
-        if end is None:
-            continue
-        codes = {f.code for f in rules.findings(network, today=today)}
-        if "sprint_ended_not_concluded" in codes:
-            kind, subject = (
-                ReminderKind.SPRINT_ENDED,
-                _("Sprinten i %(title)s er slut – afslut netværket"),
+def network_nudges(today: datetime.date):
+    """What each type's spec says is due for its open networks today (a sprint ending or ended, a
+    meeting plan with too few meetings), to the network's leader."""
+    for spec in rules.all_specs():
+        for rule in spec.reminders:
+            networks = (
+                Network.objects.filter(type__code=spec.code, status__in=rule.statuses)
+                .select_related("type", "leader")
+                .prefetch_related(
+                    "participants",
+                    Prefetch("meetings", queryset=Meeting.objects.order_by("starts_at", "pk")),
+                )
+                .order_by("pk")
             )
-        elif today <= end <= today + ending_within:
-            kind, subject = ReminderKind.SPRINT_ENDING, _("Sprinten i %(title)s slutter snart")
-        else:
-            continue
-        yield Reminder(
-            kind,
-            f"network:{network.pk}:{end.isoformat()}",
-            network.leader,
-            subject % {"title": network.title},
-            "emails/reminder_sprint.txt",
-            {
-                "network": network,
-                "kind": kind.value,
-                "days_left": (end - today).days,
-                "days_over": (today - end).days,
-                "network_url": notifications.absolute_url(network.get_absolute_url()),
-            },
-        )
-
-
-def learning_meeting_plans(today: datetime.date):
-    for network in _open_networks(NetworkTypeCode.LEARNING).filter(status__in=[Status.DRAFT, Status.ACTIVE]):
-        found = [f for f in rules.all_findings(network, today=today) if f.code == "too_few_meetings"]
-        if not found:
-            continue
-        yield Reminder(
-            ReminderKind.TOO_FEW_MEETINGS,
-            f"network:{network.pk}:{_week_key(today)}",
-            network.leader,
-            _("Planlæg flere møder i %(title)s") % {"title": network.title},
-            "emails/reminder_meetings_plan.txt",
-            {
-                "network": network,
-                "message": found[0].message,
-                "network_url": notifications.absolute_url(network.get_absolute_url()),
-            },
-        )
+            for network in networks:
+                nudge = rule.due(network, today)
+                if nudge is None:
+                    continue
+                yield Reminder(
+                    nudge.kind,
+                    nudge.key,
+                    network.leader,
+                    nudge.subject,
+                    nudge.template,
+                    {
+                        "network": network,
+                        "network_url": notifications.absolute_url(network.get_absolute_url()),
+                        **nudge.context,
+                    },
+                )
 
 
 def direktoerforum_digest(today: datetime.date):
@@ -161,7 +117,7 @@ def direktoerforum_digest(today: datetime.date):
             continue
         yield Reminder(
             ReminderKind.DIREKTOERFORUM_DIGEST,
-            f"digest:{_week_key(today)}",
+            f"digest:{iso_week_key(today)}",
             member,
             ngettext(
                 "%(count)d sag har ventet mere end %(days)d dage på Direktørforum",
@@ -185,7 +141,7 @@ def direktoerforum_digest(today: datetime.date):
         )
 
 
-SOURCES = (meetings_tomorrow, welfare_sprints, learning_meeting_plans, direktoerforum_digest)
+SOURCES = (meetings_tomorrow, network_nudges, direktoerforum_digest)
 
 
 def send_due(today: datetime.date | None = None) -> Counter:

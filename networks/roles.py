@@ -1,4 +1,5 @@
-"""The three roles, as Django groups created by a migration, and the checks the rest of the app asks."""
+"""The three roles, as Django groups created by a migration, the checks the rest of the app asks,
+and how a user is named on pages, in emails and in exports."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -38,3 +39,19 @@ def is_direktoerforum(user) -> bool:
 
 def is_leader(user) -> bool:
     return LEADERS in _group_names(user)
+
+
+def uses_direktoerforum_workspace(user) -> bool:
+    """Direktørforum's pages (the queue, the cases, the agenda): its members, and administrators,
+    who follow the cases without deciding them."""
+    return is_direktoerforum(user) or is_administrator(user)
+
+
+def display_name(user) -> str:
+    """A user's name as people read it: the full name, or the username where none is given."""
+    return user.get_full_name() or user.get_username()
+
+
+def name_from_values(first_name: str, last_name: str, username: str) -> str:
+    """`display_name` for a row read with `.values()` (first name, last name, username)."""
+    return f"{first_name} {last_name}".strip() or username

@@ -7,14 +7,30 @@ meetings adds `.with_related()`; a list that shows findings or progress but not 
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from django.db.models import Count, Max, Q, QuerySet
-from django.db.models.functions import Length, Trim, TruncDate
+from django.db.models import Count, Max, Q, QuerySet, Subquery, prefetch_related_objects
+from django.db.models.functions import Coalesce, Length, Trim, TruncDate
 from django.http import Http404
 
 from networks import roles
-from networks.models import Decision, Meeting, MeetingStatus, Network, Participant, ParticipantRole, Status
+from networks.models import (
+    OPEN_STATUSES,
+    Decision,
+    Meeting,
+    MeetingStatus,
+    Network,
+    Participant,
+    ParticipantRole,
+    Status,
+)
 from networks.rules import RuleFacts
+
+
+def count_of(rows: QuerySet, group_by: str = "network") -> Coalesce:
+    """COUNT(*) of a correlated queryset as a column, 0 when it has no rows (a subquery, so it
+    multiplies no join)."""
+    return Coalesce(Subquery(rows.order_by().values(group_by).annotate(n=Count("pk")).values("n")), 0)
 
 
 def networks_visible_to(user) -> QuerySet[Network]:
@@ -35,6 +51,67 @@ def network_for_user(user, pk) -> Network:
         return networks_visible_to(user).with_related().get(pk=pk)
     except (Network.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+
+
+@dataclass
+class StartPage:
+    """What a user's start page lists. Open networks come with their participants and meetings
+    (the page shows their findings and next meeting); closed ones show only title and status."""
+
+    mine_open: list[Network]
+    mine_closed: list[Network]
+    awaiting_decision: list[Network]
+    # One page of other leaders' open networks not waiting for Direktørforum, and whether more follow.
+    other_open: list[Network]
+    other_open_has_next: bool
+    is_administrator: bool
+    is_direktoerforum: bool
+    # Anyone who is not Direktørforum or an administrator is there for their own networks.
+    shows_mine: bool
+
+
+def start_page(user, *, page: int, page_size: int) -> StartPage:
+    """Each role's start page: a leader's own networks; the cases waiting for Direktørforum that
+    the user may see; other leaders' open networks, `page_size` at a time (page from 1).
+
+    The page of others is chosen in the database, and only open networks are read with their
+    participants and meetings, so this costs three queries (plus the user's roles) however many
+    networks there are: the networks, their participants, their meetings."""
+    visible = networks_visible_to(user)
+    first = (page - 1) * page_size
+    # One row past the page says whether there is a next page, without counting them all.
+    others_open = (
+        visible.exclude(leader=user)
+        .filter(status__in=OPEN_STATUSES)
+        .exclude(status=Status.SUBMITTED)
+        .order_by("title", "pk")
+        .values("pk")[first : first + page_size + 1]
+    )
+    networks = list(
+        visible.filter(Q(leader=user) | Q(status=Status.SUBMITTED) | Q(pk__in=others_open)).order_by(
+            "title", "pk"
+        )
+    )
+    prefetch_related_objects([n for n in networks if n.status in OPEN_STATUSES], "participants", "meetings")
+    mine = [n for n in networks if n.leader_id == user.pk]
+    others = [n for n in networks if n.leader_id != user.pk]
+    other_open = [n for n in others if n.status != Status.SUBMITTED]
+    is_administrator, is_direktoerforum = roles.is_administrator(user), roles.is_direktoerforum(user)
+    return StartPage(
+        mine_open=[n for n in mine if n.status in OPEN_STATUSES],
+        mine_closed=[n for n in mine if n.status not in OPEN_STATUSES],
+        awaiting_decision=[n for n in others if n.status == Status.SUBMITTED],
+        other_open=other_open[:page_size],
+        other_open_has_next=len(other_open) > page_size,
+        is_administrator=is_administrator,
+        is_direktoerforum=is_direktoerforum,
+        shows_mine=roles.is_leader(user) or bool(mine) or not (is_administrator or is_direktoerforum),
+    )
+
+
+def sees_audit_trail(user, network: Network) -> bool:
+    """A network's audit trail ("Historik") is its leader's and the administrators' only."""
+    return network.leader_id == user.pk or roles.is_administrator(user)
 
 
 def with_rule_facts(networks: Iterable[Network]) -> list[Network]:

@@ -5,12 +5,16 @@ people acting at once are serialised, checks the actor's role and the network's 
 `networks.rules`, saves, and records the change. A refusal is a `DomainError` (a `RoleRefused`
 when the actor's role may not), carrying the blocking findings: pages turn it into a message,
 the API into 409 (403 for a role).
+
+The role and state part of each service is a check, `network_check_<action>`, which the service
+calls on the locked row: pages, the admin and the API ask the same check before they offer an
+action, so there is one answer to "may this user do this now?".
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -91,6 +95,25 @@ def _require_deletable(network: Network) -> None:
         )
 
 
+def _already_decided(network: Network) -> DomainError:
+    decision = network.decisions.select_related("decided_by").filter(round=network.submission_round).first()
+    if decision is None:
+        return DomainError(
+            _("Netværket er ikke indstillet til Direktørforum; det er %(status)s.")
+            % {"status": network.status_text},
+            code="not_submitted",
+        )
+    return DomainError(
+        _("Der er allerede truffet en afgørelse om denne indstilling: %(outcome)s af %(by)s %(at)s.")
+        % {
+            "outcome": decision.get_outcome_display().lower(),
+            "by": roles.display_name(decision.decided_by),
+            "at": date_format(timezone.localtime(decision.decided_at), "DATETIME_FORMAT"),
+        },
+        code="already_decided",
+    )
+
+
 def _refuse_if_blocked(network: Network, action: rules.Action, message: str) -> None:
     blockers = rules.blocking(network, action)
     if blockers:
@@ -143,13 +166,159 @@ PARTICIPANT_FIELDS = (
 MEETING_FIELDS = ("title", "starts_at", "ends_at", "location", "agenda", "minutes", "status")
 
 
+# --- Checks: may `by` do this now? --------------------------------------------------------------
+#
+# Each check raises the refusal its service would give, without changing anything; the service
+# calls the same check on the row it has locked. Pages ask before they offer a link, a button or a
+# form, the admin before it allows a change, so every place gives the answer the service gives.
+# What the rules block (`rules.blocking`) is not part of a check: pages show those findings next
+# to the button instead of hiding it.
+
+
+def refusal_of(check: Callable[..., None], /, **kwargs) -> DomainError | None:
+    """The refusal `check(**kwargs)` gives now, or None if it allows."""
+    try:
+        check(**kwargs)
+    except DomainError as exc:
+        return exc
+    return None
+
+
+def allows(check: Callable[..., None], /, **kwargs) -> bool:
+    """Whether `check(**kwargs)` allows now: `services.allows(services.network_check_cancel, ...)`."""
+    return refusal_of(check, **kwargs) is None
+
+
+def network_check_create(*, by) -> None:
+    """Leaders and administrators register networks."""
+    if not (roles.is_leader(by) or roles.is_administrator(by)):
+        raise RoleRefused(_("Kun netværksledere kan oprette netværk."), code="not_leader")
+
+
+def network_check_lead(*, network: Network, by) -> None:
+    """Only the network's leader works on it: its lifecycle buttons and the pages that change it."""
+    _require_leader(network, by)
+
+
+def network_check_change(*, network: Network, by) -> None:
+    """The leader changes the network's content (its fields, participants and meeting plan) while
+    it is a draft, approved or active."""
+    _require_leader(network, by)
+    _require_editable(network)
+
+
+def network_check_type_change(*, network: Network, by) -> None:
+    """Another type only for a draft that has never been before Direktørforum."""
+    network_check_change(network=network, by=by)
+    _require_type_changeable(network)
+
+
+def network_check_delete(*, network: Network, by) -> None:
+    """The leader deletes a draft that never went anywhere."""
+    _require_leader(network, by)
+    _require_deletable(network)
+
+
+def network_check_submit(*, network: Network, by) -> None:
+    """The leader submits an innovation network to Direktørforum from draft."""
+    _require_leader(network, by)
+    if not network.type.requires_approval:
+        raise DomainError(
+            _("Kun innovationsnetværk indstilles til Direktørforum; dette netværk kan startes direkte."),
+            code="approval_not_required",
+        )
+    if network.status != Status.DRAFT:
+        raise DomainError(
+            _("Netværket kan kun indstilles fra kladde; det er %(status)s.")
+            % {"status": network.status_text},
+            code="wrong_status",
+        )
+
+
+def network_check_decide(*, network: Network, by) -> None:
+    """A member of Direktørforum decides a submitted case, never one they lead themselves.
+
+    A case no longer waiting says which decision was made, by whom and when (one extra query)."""
+    if not roles.is_direktoerforum(by):
+        raise RoleRefused(
+            _("Kun medlemmer af Direktørforum kan træffe afgørelse om innovationsnetværk."),
+            code="not_direktoerforum",
+        )
+    if network.leader_id == by.pk:
+        raise RoleRefused(
+            _("Du leder selv netværket og kan derfor ikke træffe afgørelse om det."),
+            code="conflict_of_interest",
+        )
+    if network.status != Status.SUBMITTED:
+        raise _already_decided(network)
+
+
+def network_check_start(*, network: Network, by) -> None:
+    """The leader starts a draft, or an innovation network once Direktørforum has approved it."""
+    _require_leader(network, by)
+    startable_from = Status.APPROVED if network.type.requires_approval else Status.DRAFT
+    if network.status != startable_from:
+        if network.type.requires_approval and network.status in (Status.DRAFT, Status.SUBMITTED):
+            message = _("Direktørforum skal godkende netværket, før det kan starte.")
+        else:
+            message = _("Netværket kan ikke startes; det er %(status)s.") % {"status": network.status_text}
+        raise DomainError(message, code="wrong_status", findings=rules.blocking(network, rules.Action.START))
+
+
+def network_check_conclude(*, network: Network, by) -> None:
+    """The leader concludes an active network."""
+    _require_leader(network, by)
+    if network.status != Status.ACTIVE:
+        raise DomainError(
+            _("Kun et aktivt netværk kan afsluttes; dette er %(status)s.") % {"status": network.status_text},
+            code="wrong_status",
+        )
+
+
+def network_check_cancel(*, network: Network, by) -> None:
+    """The leader or an administrator cancels an open network."""
+    if network.leader_id != by.pk and not roles.is_administrator(by):
+        raise RoleRefused(
+            _("Kun netværkets leder eller en administrator kan annullere netværket."),
+            code="not_leader",
+        )
+    if network.status not in OPEN_STATUSES:
+        raise DomainError(
+            _("Netværket er allerede %(status)s.") % {"status": network.status_text},
+            code="wrong_status",
+        )
+
+
+# The admin site: an administrator maintains a network they do not lead, on the same terms as its
+# leader on the pages (the same private rules, so the two cannot drift apart).
+
+
+def _require_administrator(by) -> None:
+    if not roles.is_administrator(by):
+        raise RoleRefused(
+            _("Kun administratorer kan gøre dette i administrationen."), code="not_administrator"
+        )
+
+
+def network_check_admin_change(*, network: Network, by) -> None:
+    """An administrator changes a network's content in the admin while the leader could."""
+    _require_administrator(by)
+    _require_editable(network)
+
+
+def network_check_admin_delete(*, network: Network, by) -> None:
+    """An administrator deletes in the admin only what its leader could delete: a draft that never
+    went anywhere."""
+    _require_administrator(by)
+    _require_deletable(network)
+
+
 # --- Networks ---------------------------------------------------------------------------------
 
 
 @transaction.atomic
 def network_create(*, by, type: NetworkType, **fields) -> Network:
-    if not (roles.is_leader(by) or roles.is_administrator(by)):
-        raise RoleRefused(_("Kun netværksledere kan oprette netværk."), code="not_leader")
+    network_check_create(by=by)
     network = Network(type=type, leader=by, status=Status.DRAFT)
     _assign(network, fields, NETWORK_FIELDS)
     network.full_clean()
@@ -163,11 +332,10 @@ def network_create(*, by, type: NetworkType, **fields) -> Network:
 @transaction.atomic
 def network_update(*, network: Network, by, type: NetworkType | None = None, **fields) -> Network:
     network = _locked(network)
-    _require_leader(network, by)
-    _require_editable(network)
+    network_check_change(network=network, by=by)
     changed = _assign(network, fields, NETWORK_FIELDS)
     if type is not None and type.pk != network.type_id:
-        _require_type_changeable(network)
+        network_check_type_change(network=network, by=by)
         network.type = type
         changed.append("type")
     network.full_clean()
@@ -179,8 +347,19 @@ def network_update(*, network: Network, by, type: NetworkType | None = None, **f
 def network_delete(*, network: Network, by) -> None:
     """A draft that never went anywhere may be deleted; anything with a history is cancelled instead."""
     network = _locked(network)
-    _require_leader(network, by)
-    _require_deletable(network)
+    network_check_delete(network=network, by=by)
+    _delete(network)
+
+
+@transaction.atomic
+def network_admin_delete(*, network: Network, by) -> None:
+    """`network_delete` for an administrator in the admin site: the same rule about what may go."""
+    network = _locked(network)
+    network_check_admin_delete(network=network, by=by)
+    _delete(network)
+
+
+def _delete(network: Network) -> None:
     network.status_changes.all().delete()
     network.delete()
 
@@ -188,18 +367,7 @@ def network_delete(*, network: Network, by) -> None:
 @transaction.atomic
 def network_submit(*, network: Network, by, comment: str = "") -> Network:
     network = _locked(network)
-    _require_leader(network, by)
-    if not network.type.requires_approval:
-        raise DomainError(
-            _("Kun innovationsnetværk indstilles til Direktørforum; dette netværk kan startes direkte."),
-            code="approval_not_required",
-        )
-    if network.status != Status.DRAFT:
-        raise DomainError(
-            _("Netværket kan kun indstilles fra kladde; det er %(status)s.")
-            % {"status": network.status_text},
-            code="wrong_status",
-        )
+    network_check_submit(network=network, by=by)
     _refuse_if_blocked(network, rules.Action.SUBMIT, _("Netværket kan ikke indstilles endnu. Ret først:"))
     network.submission_round += 1
     _move(network, to=Status.SUBMITTED, by=by, comment=comment, fields=["submission_round"])
@@ -214,42 +382,12 @@ _DECISION_TARGET = {
 }
 
 
-def _already_decided(network: Network) -> DomainError:
-    decision = network.decisions.select_related("decided_by").filter(round=network.submission_round).first()
-    if decision is None:
-        return DomainError(
-            _("Netværket er ikke indstillet til Direktørforum; det er %(status)s.")
-            % {"status": network.status_text},
-            code="not_submitted",
-        )
-    return DomainError(
-        _("Der er allerede truffet en afgørelse om denne indstilling: %(outcome)s af %(by)s %(at)s.")
-        % {
-            "outcome": decision.get_outcome_display().lower(),
-            "by": decision.decided_by.get_full_name() or decision.decided_by.get_username(),
-            "at": date_format(timezone.localtime(decision.decided_at), "DATETIME_FORMAT"),
-        },
-        code="already_decided",
-    )
-
-
 @transaction.atomic
 def _decide(
     *, network: Network, by, outcome: str, comment: str, meeting_date: datetime.date | None
 ) -> Decision:
     network = _locked(network)
-    if not roles.is_direktoerforum(by):
-        raise RoleRefused(
-            _("Kun medlemmer af Direktørforum kan træffe afgørelse om innovationsnetværk."),
-            code="not_direktoerforum",
-        )
-    if network.leader_id == by.pk:
-        raise RoleRefused(
-            _("Du leder selv netværket og kan derfor ikke træffe afgørelse om det."),
-            code="conflict_of_interest",
-        )
-    if network.status != Status.SUBMITTED:
-        raise _already_decided(network)
+    network_check_decide(network=network, by=by)
     comment = (comment or "").strip()
     if outcome != DecisionOutcome.APPROVED and not comment:
         raise DomainError(_("Skriv en begrundelse; den sendes til netværkslederen."), code="comment_required")
@@ -311,14 +449,7 @@ def network_request_changes(
 @transaction.atomic
 def network_start(*, network: Network, by, comment: str = "") -> Network:
     network = _locked(network)
-    _require_leader(network, by)
-    startable_from = Status.APPROVED if network.type.requires_approval else Status.DRAFT
-    if network.status != startable_from:
-        if network.type.requires_approval and network.status in (Status.DRAFT, Status.SUBMITTED):
-            message = _("Direktørforum skal godkende netværket, før det kan starte.")
-        else:
-            message = _("Netværket kan ikke startes; det er %(status)s.") % {"status": network.status_text}
-        raise DomainError(message, code="wrong_status", findings=rules.blocking(network, rules.Action.START))
+    network_check_start(network=network, by=by)
     _refuse_if_blocked(network, rules.Action.START, _("Netværket kan ikke starte endnu. Ret først:"))
     network.started_at = timezone.now()
     return _move(network, to=Status.ACTIVE, by=by, comment=comment, fields=["started_at"])
@@ -329,12 +460,7 @@ def network_conclude(
     *, network: Network, by, outcome_summary: str | None = None, comment: str = ""
 ) -> Network:
     network = _locked(network)
-    _require_leader(network, by)
-    if network.status != Status.ACTIVE:
-        raise DomainError(
-            _("Kun et aktivt netværk kan afsluttes; dette er %(status)s.") % {"status": network.status_text},
-            code="wrong_status",
-        )
+    network_check_conclude(network=network, by=by)
     fields = ["concluded_at"]
     if outcome_summary is not None:
         network.outcome_summary = outcome_summary.strip()
@@ -347,16 +473,7 @@ def network_conclude(
 @transaction.atomic
 def network_cancel(*, network: Network, by, comment: str) -> Network:
     network = _locked(network)
-    if network.leader_id != by.pk and not roles.is_administrator(by):
-        raise RoleRefused(
-            _("Kun netværkets leder eller en administrator kan annullere netværket."),
-            code="not_leader",
-        )
-    if network.status not in OPEN_STATUSES:
-        raise DomainError(
-            _("Netværket er allerede %(status)s.") % {"status": network.status_text},
-            code="wrong_status",
-        )
+    network_check_cancel(network=network, by=by)
     comment = (comment or "").strip()
     if not comment:
         raise DomainError(_("Skriv, hvorfor netværket annulleres."), code="comment_required")
@@ -369,8 +486,7 @@ def network_cancel(*, network: Network, by, comment: str) -> Network:
 @transaction.atomic
 def participant_add(*, network: Network, by, **fields) -> Participant:
     network = _locked(network)
-    _require_leader(network, by)
-    _require_editable(network)
+    network_check_change(network=network, by=by)
     participant = Participant(network=network)
     _assign(participant, fields, PARTICIPANT_FIELDS)
     if participant.joined_on is None:
@@ -383,8 +499,7 @@ def participant_add(*, network: Network, by, **fields) -> Participant:
 @transaction.atomic
 def participant_update(*, participant: Participant, by, **fields) -> Participant:
     network = _locked(participant.network)
-    _require_leader(network, by)
-    _require_editable(network)
+    network_check_change(network=network, by=by)
     participant = Participant.objects.select_for_update().get(pk=participant.pk, network=network)
     changed = _assign(participant, fields, PARTICIPANT_FIELDS)
     participant.full_clean()
@@ -401,8 +516,7 @@ def participant_mark_left(
 @transaction.atomic
 def participant_delete(*, participant: Participant, by) -> None:
     network = _locked(participant.network)
-    _require_leader(network, by)
-    _require_editable(network)
+    network_check_change(network=network, by=by)
     participant.delete()
 
 
@@ -423,8 +537,7 @@ def meeting_create(
     # The network row lock serialises concurrent additions, so two people cannot both add the
     # meeting that takes a learning network past its maximum.
     network = _locked(network)
-    _require_leader(network, by)
-    _require_editable(network)
+    network_check_change(network=network, by=by)
     attendees = _check_attendees(network, attendees)
     meeting = Meeting(network=network)
     _assign(meeting, fields, MEETING_FIELDS)
@@ -440,8 +553,7 @@ def meeting_update(
     *, meeting: Meeting, by, attendees: Iterable[Participant] | None = None, **fields
 ) -> Meeting:
     network = _locked(meeting.network)
-    _require_leader(network, by)
-    _require_editable(network)
+    network_check_change(network=network, by=by)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk, network=network)
     meeting.network = network
     changed = _assign(meeting, fields, MEETING_FIELDS)
@@ -455,48 +567,11 @@ def meeting_update(
 @transaction.atomic
 def meeting_delete(*, meeting: Meeting, by) -> None:
     network = _locked(meeting.network)
-    _require_leader(network, by)
-    _require_editable(network)
+    network_check_change(network=network, by=by)
     meeting.delete()
 
 
-# --- Checks for pages, and changes that span several rows --------------------------------------
-
-
-def network_check_create(*, by) -> None:
-    """Raise the refusal `network_create` would give `by`, without creating anything.
-
-    Pages ask before they show a registration form, so nobody fills in a form they cannot send.
-    """
-    if not (roles.is_leader(by) or roles.is_administrator(by)):
-        raise RoleRefused(_("Kun netværksledere kan oprette netværk."), code="not_leader")
-
-
-def network_check_change(*, network: Network, by) -> None:
-    """Raise the refusal a change to the network's content would get now, without changing anything.
-
-    Pages ask before they show an edit form; the services still check again when the form is sent.
-    """
-    _require_leader(network, by)
-    _require_editable(network)
-
-
-def network_check_type_change(*, network: Network, by) -> None:
-    """Raise the refusal `network_update` would give a new type now, without changing anything.
-
-    Pages ask before they offer "Skift netværkstype"; the service checks again when the form is sent.
-    """
-    network_check_change(network=network, by=by)
-    _require_type_changeable(network)
-
-
-def network_check_delete(*, network: Network, by) -> None:
-    """Raise the refusal `network_delete` would give `by`, without deleting anything.
-
-    Pages ask before they offer "Slet kladde"; the service checks again when the button is pressed.
-    """
-    _require_leader(network, by)
-    _require_deletable(network)
+# --- Changes that span several rows ----------------------------------------------------------
 
 
 class RowRefused(DomainError):
@@ -528,8 +603,7 @@ def _each_row(rows: Sequence[Mapping], save) -> list:
 def participant_add_many(*, network: Network, by, rows: Sequence[Mapping]) -> list[Participant]:
     """Add several participants (a CSV import) in one transaction: all of them, or none."""
     network = _locked(network)
-    _require_leader(network, by)
-    _require_editable(network)
+    network_check_change(network=network, by=by)
     return _each_row(rows, lambda **row: participant_add(network=network, by=by, **row))
 
 
@@ -541,8 +615,7 @@ def meeting_create_many(*, network: Network, by, meetings: Sequence[Mapping]) ->
     plan that would take a learning network past its maximum is refused at the meeting that does.
     """
     network = _locked(network)
-    _require_leader(network, by)
-    _require_editable(network)
+    network_check_change(network=network, by=by)
     return _each_row(meetings, lambda **row: meeting_create(network=network, by=by, **row))
 
 
@@ -561,9 +634,9 @@ def network_conclude_with_commitments(
     `commitments` maps participant ids of this network to their commitment.
     """
     locked = _locked(network)
-    _require_leader(locked, by)
+    network_check_conclude(network=locked, by=by)
     commitments = dict(commitments or {})
-    if commitments and locked.status == Status.ACTIVE:
+    if commitments:
         rows = Participant.objects.select_for_update().filter(network=locked, pk__in=commitments)
         participants = {p.pk: p for p in rows}
         if set(commitments) - set(participants):

@@ -1,30 +1,29 @@
-"""Personas and builders shared by the tests.
+"""The fixtures every test folder shares: the type rows, the personas, networks of each type in the
+states many tests start from, and the report's known world.
 
-Test data is built here in code; the JSON files in fixtures/ are the type parameters and the demo.
+The builders they use are plain functions in tests/factories.py, which test modules import too; test
+data is built in code; the JSON files in fixtures/ are the type parameters and the demo.
 """
 
-import datetime
 import os
-import zoneinfo
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.test import override_settings
 
 from networks import roles, services
-from networks.models import (
-    ActorCategory,
-    Meeting,
-    MeetingStatus,
-    Network,
-    NetworkType,
-    Participant,
-    ParticipantRole,
+from networks.models import NetworkType
+from tests.factories import (
+    REPORT_DAY,
+    add_meetings,
+    at,
+    build_known_world,
+    fresh,
+    make_user,
+    ready_to_start,
+    sprint_of,
 )
-
-COPENHAGEN = zoneinfo.ZoneInfo("Europe/Copenhagen")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -94,13 +93,6 @@ def learning_type(network_types):
     return network_types["learning"]
 
 
-def make_user(username, *groups, **extra):
-    user = User.objects.create_user(username=username, password="pw", **extra)
-    for name in groups:
-        user.groups.add(Group.objects.get(name=name))
-    return user
-
-
 @pytest.fixture
 def leader(db):
     return make_user("leder", roles.LEADERS, first_name="Lene", last_name="Leder")
@@ -129,40 +121,6 @@ def administrator(db):
 @pytest.fixture
 def outsider(db):
     return make_user("udenfor")
-
-
-def add_core(network, count, *, category=ActorCategory.EMPLOYEE, role=ParticipantRole.CORE):
-    """Participants straight into the database: setup data for tests, not the behaviour under test."""
-    start = network.participants.count()
-    return [
-        Participant.objects.create(
-            network=network,
-            name=f"Deltager {start + i}",
-            email=f"deltager{start + i}@example.dk",
-            actor_category=category,
-            role=role,
-        )
-        for i in range(count)
-    ]
-
-
-def add_meetings(network, count, *, status=MeetingStatus.PLANNED, first=datetime.date(2027, 1, 10)):
-    from django.utils import timezone
-
-    meetings = []
-    for i in range(count):
-        day = first + datetime.timedelta(days=30 * i)
-        starts = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
-        meetings.append(
-            Meeting.objects.create(
-                network=network,
-                title=f"Netværksmøde {i + 1}",
-                starts_at=starts,
-                ends_at=starts + datetime.timedelta(hours=2),
-                status=status,
-            )
-        )
-    return meetings
 
 
 @pytest.fixture
@@ -201,7 +159,7 @@ def submit_on(time_machine, leader, innovation_type):
     """Create and submit an innovation network with the clock at 10:00 (Copenhagen) on `day`."""
 
     def submit(title, day, **fields):
-        time_machine.move_to(datetime.datetime.combine(day, datetime.time(10), tzinfo=COPENHAGEN), tick=False)
+        time_machine.move_to(at(day), tick=False)
         network = services.network_create(
             by=leader,
             type=innovation_type,
@@ -214,6 +172,39 @@ def submit_on(time_machine, leader, innovation_type):
         return services.network_submit(network=network, by=leader)
 
     return submit
+
+
+@pytest.fixture
+def approved_innovation(submitted_innovation, direktoer):
+    network = ready_to_start(submitted_innovation)
+    services.network_approve(network=network, by=direktoer)
+    return fresh(network)
+
+
+@pytest.fixture
+def active_innovation(approved_innovation, leader):
+    return services.network_start(network=approved_innovation, by=leader)
+
+
+@pytest.fixture
+def ready_welfare(draft_welfare, leader, welfare_type):
+    """Ready to start, with the longest sprint the type allows (from 1 March 2027)."""
+    return services.network_update(
+        network=ready_to_start(draft_welfare), by=leader, **sprint_of(welfare_type.sprint_max_days)
+    )
+
+
+@pytest.fixture
+def active_welfare(ready_welfare, leader):
+    return services.network_start(network=ready_welfare, by=leader)
+
+
+@pytest.fixture
+def ready_learning(draft_learning, learning_type):
+    """Ready to start, with the fewest meetings the type allows."""
+    network = ready_to_start(draft_learning)
+    add_meetings(network, learning_type.min_meetings)
+    return network
 
 
 @pytest.fixture
@@ -231,14 +222,6 @@ def decided_case(leader, direktoer, innovation_type):
     )
     services.network_submit(network=approved, by=leader)
     return services.network_approve(network=approved, by=direktoer)
-
-
-def ready_to_start(network):
-    """Mandate clarified and enough core participants: the setup every type needs before it starts."""
-    Network.objects.filter(pk=network.pk).update(mandate_clarified=True, mandate="Aftalt med chefen")
-    add_core(network, network.type.min_core_participants)
-    network.refresh_from_db()
-    return network
 
 
 # --- For the page tests -----------------------------------------------------------------------
@@ -260,6 +243,22 @@ def login(client, request, db):
     return _login
 
 
-def assert_sent_to_login(response):
-    assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/?next=")
+# --- The report's known world (tests/factories.py builds it) ----------------------------------
+
+
+@pytest.fixture
+def world(network_types, leader, other_leader, direktoer):
+    return build_known_world(leader, other_leader, direktoer)
+
+
+@pytest.fixture
+def on_the_day(time_machine):
+    """The clock at noon on the report's day; log in after this, so the session is fresh then."""
+    time_machine.move_to(at(REPORT_DAY, 12), tick=False)
+
+
+@pytest.fixture
+def report_client(client, on_the_day, administrator):
+    """The test client, logged in as the administrator on the report's day."""
+    client.force_login(administrator)
+    return client

@@ -7,8 +7,8 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from networks import services
-from networks.models import Meeting, MeetingStatus
-from tests.conftest import add_meetings
+from networks.models import Meeting, MeetingStatus, Network
+from tests.factories import add_meetings
 
 
 @pytest.fixture
@@ -104,17 +104,76 @@ def _meeting_inline_data(network, meetings, new_count):
 
 
 def test_two_meetings_added_at_once_in_the_admin_cannot_pass_the_maximum(admin_client, draft_learning):
-    meetings = add_meetings(draft_learning, 4)
+    most = draft_learning.type.max_meetings
+    meetings = add_meetings(draft_learning, most - 1)
     url = f"/admin/networks/network/{draft_learning.pk}/change/"
     response = admin_client.post(url, _meeting_inline_data(draft_learning, meetings, 2))
     assert response.status_code == 200
-    assert "Mødeplanen kan højst have 5 netværksmøder" in response.content.decode()
-    assert Meeting.objects.filter(network=draft_learning).count() == 4
+    assert f"Mødeplanen kan højst have {most} netværksmøder" in response.content.decode()
+    assert Meeting.objects.filter(network=draft_learning).count() == most - 1
 
 
-def test_the_fifth_meeting_can_be_added_in_the_admin(admin_client, draft_learning):
-    meetings = add_meetings(draft_learning, 4)
+def test_the_last_allowed_meeting_can_be_added_in_the_admin(admin_client, draft_learning):
+    most = draft_learning.type.max_meetings
+    meetings = add_meetings(draft_learning, most - 1)
     url = f"/admin/networks/network/{draft_learning.pk}/change/"
     response = admin_client.post(url, _meeting_inline_data(draft_learning, meetings, 1))
     assert response.status_code == 302, response.content.decode()[:3000]
-    assert Meeting.objects.filter(network=draft_learning).count() == 5
+    assert Meeting.objects.filter(network=draft_learning).count() == most
+
+
+# --- Deleting: the same rule as `services.network_delete` ---------------------------------------
+
+
+def _delete_url(network):
+    return f"/admin/networks/network/{network.pk}/delete/"
+
+
+def _delete_selected(client, *networks):
+    """The list's "Slet valgte" action, confirmed."""
+    selected = [network.pk for network in networks]
+    return client.post(
+        "/admin/networks/network/", {"action": "delete_selected", "_selected_action": selected, "post": "yes"}
+    )
+
+
+def _assert_not_deletable(client, network):
+    assert client.get(_delete_url(network)).status_code == 403
+    assert client.post(_delete_url(network), {"post": "yes"}).status_code == 403
+    assert Network.objects.filter(pk=network.pk).exists()
+
+
+def test_the_admin_deletes_a_draft_that_never_went_anywhere(admin_client, draft_learning):
+    add_meetings(draft_learning, 2)
+    assert admin_client.get(_delete_url(draft_learning)).status_code == 200
+    response = admin_client.post(_delete_url(draft_learning), {"post": "yes"})
+    assert response.status_code == 302
+    assert not Network.objects.filter(pk=draft_learning.pk).exists()
+    assert not Meeting.objects.filter(network_id=draft_learning.pk).exists()
+
+
+def test_the_admin_refuses_to_delete_a_cancelled_network(admin_client, draft_welfare, leader):
+    services.network_cancel(network=draft_welfare, by=leader, comment="Droppet.")
+    _assert_not_deletable(admin_client, draft_welfare)
+
+
+def test_the_admin_refuses_to_delete_a_draft_sent_back_by_direktoerforum(
+    admin_client, submitted_innovation, direktoer
+):
+    services.network_request_changes(network=submitted_innovation, by=direktoer, comment="Skarpere formål.")
+    _assert_not_deletable(admin_client, submitted_innovation)
+
+
+def test_deleting_a_selection_of_drafts_that_never_went_anywhere_deletes_them(
+    admin_client, draft_welfare, draft_learning
+):
+    assert _delete_selected(admin_client, draft_welfare, draft_learning).status_code == 302
+    assert not Network.objects.filter(pk__in=[draft_welfare.pk, draft_learning.pk]).exists()
+
+
+def test_deleting_a_selection_with_one_network_that_may_not_go_deletes_none(
+    admin_client, draft_welfare, draft_learning, leader
+):
+    services.network_cancel(network=draft_welfare, by=leader, comment="Droppet.")
+    assert _delete_selected(admin_client, draft_welfare, draft_learning).status_code == 403
+    assert Network.objects.filter(pk__in=[draft_welfare.pk, draft_learning.pk]).count() == 2

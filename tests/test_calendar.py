@@ -8,7 +8,7 @@ import pytest
 
 from networks import calendar, services
 from networks.models import MeetingStatus
-from tests.conftest import add_meetings, assert_sent_to_login
+from tests.factories import add_meetings, assert_sent_to_login
 
 CPH = zoneinfo.ZoneInfo("Europe/Copenhagen")
 

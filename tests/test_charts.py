@@ -1,4 +1,4 @@
-"""The report's SVG charts (`networks.charts`): well-formed, accessible, proportional and safe.
+"""The report's SVG charts (`networks.reporting.charts`): well-formed, accessible, proportional and safe.
 
 The charts are pure functions of the figures, so these tests build figures by hand and need no database.
 """
@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.utils import translation
 
-from networks import charts
+from networks.reporting import charts
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from networks import services
 from networks.models import Decision, DecisionOutcome, Meeting, MeetingStatus, Network, Status, StatusChange
-from tests.conftest import add_meetings
+from tests.factories import add_meetings
 
 pytestmark = [
     pytest.mark.postgres,
@@ -119,10 +119,11 @@ def test_approve_and_reject_at_once_record_one_decision(submitted_innovation, di
     assert list(steps.values_list("to_status", "changed_by")) == [(expected_status, decision.decided_by_id)]
 
 
-def test_two_people_adding_the_fifth_meeting_at_once_leave_five(draft_learning, leader):
-    add_meetings(draft_learning, 4)
+def test_two_people_adding_the_last_allowed_meeting_at_once_leave_the_most(draft_learning, leader):
+    most = draft_learning.type.max_meetings
+    add_meetings(draft_learning, most - 1)
 
-    def add_fifth(title):
+    def add_last(title):
         return lambda: services.meeting_create(
             network=draft_learning,
             by=leader,
@@ -130,12 +131,12 @@ def test_two_people_adding_the_fifth_meeting_at_once_leave_five(draft_learning, 
             starts_at=timezone.make_aware(datetime.datetime(2027, 6, 1, 9)),
         )
 
-    outcomes = race(add_fifth("Møde A"), add_fifth("Møde B"))
+    outcomes = race(add_last("Møde A"), add_last("Møde B"))
 
     winners, errors = split(outcomes)
     assert len(winners) == 1
     assert [type(error) for error in errors] == [ValidationError]
     assert "status" in errors[0].message_dict
     counted = Meeting.objects.filter(network=draft_learning).exclude(status=MeetingStatus.CANCELLED)
-    assert counted.count() == 5
+    assert counted.count() == most
     assert counted.filter(pk=winners[0].pk).exists()

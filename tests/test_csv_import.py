@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from networks import csv_import, services
 from networks.models import Participant
-from tests.conftest import add_core, assert_sent_to_login
+from tests.factories import add_core, assert_sent_to_login
 
 GOOD = (
     "navn;e-mail;organisation;aktørtype;rolle\n"

@@ -1,24 +1,12 @@
 """The printable agenda at /direktoerforum/dagsorden/?sag=1&sag=2 for Direktørforum's next meeting."""
 
 import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from networks import services
-
-URL = "/direktoerforum/dagsorden/"
-DASHBOARD = "/direktoerforum/"
-CPH = ZoneInfo("Europe/Copenhagen")
-PICK_ONE = "Vælg mindst én ventende sag til dagsordenen."
-
-
-def at(day: datetime.date, hour: int = 10) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=CPH)
-
-
-def query(*ids) -> str:
-    return "?" + "&".join(f"sag={i}" for i in ids)
+from tests.factories import AGENDA_URL as URL
+from tests.factories import DIREKTOERFORUM_URL, PICK_ONE_CASE, agenda_query, at, get_on
 
 
 @pytest.fixture
@@ -28,12 +16,6 @@ def cases(submit_on):
     old = submit_on("Gammel sag", datetime.date(2027, 1, 2))
     middle = submit_on("Mellem sag", datetime.date(2027, 1, 10))
     return {"young": young, "old": old, "middle": middle}
-
-
-def get_on(client, time_machine, user, path, day=datetime.date(2027, 1, 20)):
-    time_machine.move_to(at(day, 12), tick=False)
-    client.force_login(user)
-    return client.get(path)
 
 
 def titles_in_order(page: str, titles) -> list[str]:
@@ -50,7 +32,7 @@ def test_it_prints_the_chosen_cases_in_queue_order(client, time_machine, request
         client,
         time_machine,
         request.getfixturevalue(persona),
-        URL + query(cases["young"].pk, cases["old"].pk),
+        URL + agenda_query(cases["young"].pk, cases["old"].pk),
     )
     assert response.status_code == 200
     page = response.content.decode()
@@ -67,7 +49,7 @@ def test_it_prints_the_chosen_cases_in_queue_order(client, time_machine, request
 
 
 def test_one_case_is_singular(client, time_machine, direktoer, cases):
-    response = get_on(client, time_machine, direktoer, URL + query(cases["middle"].pk))
+    response = get_on(client, time_machine, direktoer, URL + agenda_query(cases["middle"].pk))
     page = response.content.decode()
     assert "Udskrevet 20. januar 2027 · 1 sag om innovationsnetværk" in page
     assert "Har ventet 10 dage" in page
@@ -75,7 +57,7 @@ def test_one_case_is_singular(client, time_machine, direktoer, cases):
 
 def test_repeated_ids_print_a_case_once(client, time_machine, direktoer, cases):
     pk = cases["middle"].pk
-    response = get_on(client, time_machine, direktoer, URL + query(pk, pk, pk))
+    response = get_on(client, time_machine, direktoer, URL + agenda_query(pk, pk, pk))
     assert [row["network"].pk for row in response.context["cases"]] == [pk]
 
 
@@ -91,7 +73,7 @@ def test_cases_that_do_not_wait_and_garbage_are_ignored(
         "abc",
         cases["old"].pk,
     ]
-    response = get_on(client, time_machine, direktoer, URL + query(*ids))
+    response = get_on(client, time_machine, direktoer, URL + agenda_query(*ids))
 
     assert response.status_code == 200
     assert [row["network"].title for row in response.context["cases"]] == ["Gammel sag", "Ung sag"]
@@ -120,26 +102,26 @@ def test_no_valid_waiting_case_sends_back_to_the_dashboard(client, direktoer, ne
     client.force_login(direktoer)
     response = client.get(URL + query_string)
     assert response.status_code == 302
-    assert response["Location"] == DASHBOARD
-    assert PICK_ONE in client.get(response["Location"]).content.decode()
+    assert response["Location"] == DIREKTOERFORUM_URL
+    assert PICK_ONE_CASE in client.get(response["Location"]).content.decode()
 
 
 def test_only_decided_cases_send_back_to_the_dashboard(client, direktoer, submitted_innovation):
     services.network_approve(network=submitted_innovation, by=direktoer)
     client.force_login(direktoer)
-    response = client.get(URL + query(submitted_innovation.pk), follow=True)
-    assert response.redirect_chain == [(DASHBOARD, 302)]
-    assert PICK_ONE in response.content.decode()
+    response = client.get(URL + agenda_query(submitted_innovation.pk), follow=True)
+    assert response.redirect_chain == [(DIREKTOERFORUM_URL, 302)]
+    assert PICK_ONE_CASE in response.content.decode()
 
 
 @pytest.mark.parametrize("persona", ["leader", "other_leader", "outsider"])
 def test_anyone_else_gets_403(client, request, persona, submitted_innovation):
     client.force_login(request.getfixturevalue(persona))
-    assert client.get(URL + query(submitted_innovation.pk)).status_code == 403
+    assert client.get(URL + agenda_query(submitted_innovation.pk)).status_code == 403
 
 
 def test_anonymous_is_sent_to_login(client, submitted_innovation):
-    response = client.get(URL + query(submitted_innovation.pk))
+    response = client.get(URL + agenda_query(submitted_innovation.pk))
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
 
@@ -147,7 +129,7 @@ def test_anonymous_is_sent_to_login(client, submitted_innovation):
 @pytest.mark.parametrize("method", ["post", "put", "delete"])
 def test_it_rejects_anything_but_get(client, direktoer, submitted_innovation, method):
     client.force_login(direktoer)
-    assert getattr(client, method)(URL + query(submitted_innovation.pk)).status_code == 405
+    assert getattr(client, method)(URL + agenda_query(submitted_innovation.pk)).status_code == 405
 
 
 # session, user, the user's groups (role check),
@@ -163,5 +145,5 @@ def test_query_count_does_not_grow_with_more_cases(
     time_machine.move_to(at(datetime.date(2027, 1, 20), 12), tick=False)
     client.force_login(direktoer)
     with django_assert_num_queries(AGENDA_QUERIES):
-        response = client.get(URL + query(*ids))
+        response = client.get(URL + agenda_query(*ids))
     assert len(response.context["cases"]) == count

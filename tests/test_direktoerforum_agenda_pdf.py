@@ -12,9 +12,16 @@ from pypdf import PdfReader
 from networks import agenda_pdf, rules, services
 from networks.agenda_pdf import pdf_text
 from networks.models import ActorCategory, Network, Participant, ParticipantRole
-from tests.conftest import add_core, assert_sent_to_login
-from tests.test_direktoerforum_agenda import DASHBOARD, PICK_ONE, at, get_on, query
-from tests.test_direktoerforum_agenda import URL as HTML
+from tests.factories import AGENDA_URL as HTML
+from tests.factories import (
+    DIREKTOERFORUM_URL,
+    PICK_ONE_CASE,
+    add_core,
+    agenda_query,
+    assert_sent_to_login,
+    at,
+    get_on,
+)
 
 PDF = "/direktoerforum/dagsorden.pdf"
 TODAY = datetime.date(2027, 1, 20)
@@ -68,7 +75,7 @@ def test_a_title_page_then_one_page_per_case_in_queue_order(client, time_machine
         client,
         time_machine,
         request.getfixturevalue(persona),
-        PDF + query(cases["young"].pk, cases["old"].pk),
+        PDF + agenda_query(cases["young"].pk, cases["old"].pk),
     )
     reader = read(response)
     assert response["Content-Disposition"] == 'attachment; filename="dagsorden-direktoerforum-2027-01-20.pdf"'
@@ -109,7 +116,7 @@ def test_the_findings_are_those_of_the_rules(client, time_machine, direktoer, ca
     old = cases["old"]
     expected = findings_of(old)
     assert expected, "the case should have something to say"
-    response = get_on(client, time_machine, direktoer, PDF + query(old.pk))
+    response = get_on(client, time_machine, direktoer, PDF + agenda_query(old.pk))
     _title_page, page = page_texts(read(response))
     for finding in expected:
         assert " ".join(finding.split()) in page
@@ -123,7 +130,9 @@ def test_the_plan_and_the_mandate_as_on_the_page(client, time_machine, direktoer
         planned_start=datetime.date(2027, 2, 1),
         planned_end=datetime.date(2027, 6, 30),
     )
-    _title_page, page = page_texts(read(get_on(client, time_machine, direktoer, PDF + query(network.pk))))
+    _title_page, page = page_texts(
+        read(get_on(client, time_machine, direktoer, PDF + agenda_query(network.pk)))
+    )
     assert "Plan 1. februar 2027 – 30. juni 2027" in page
     assert "Mandat Aftalt med direktøren" in page
     assert "Ingen deltagere registreret." in page
@@ -139,7 +148,9 @@ def test_a_case_without_findings_says_so(direktoer, cases):
 
 
 def test_the_pdf_says_who_made_it_and_its_language(client, time_machine, direktoer, cases):
-    reader = read(get_on(client, time_machine, direktoer, PDF + query(cases["old"].pk, cases["young"].pk)))
+    reader = read(
+        get_on(client, time_machine, direktoer, PDF + agenda_query(cases["old"].pk, cases["young"].pk))
+    )
     assert reader.metadata.title == "Dagsorden til Direktørforum 20. januar 2027"
     assert reader.metadata.author == "Albertslund Kommune – Netværk"
     assert reader.trailer["/Root"]["/Lang"] == "da"
@@ -149,7 +160,7 @@ def test_the_pdf_says_who_made_it_and_its_language(client, time_machine, direkto
 
 def test_in_english_for_those_who_chose_english(client, time_machine, direktoer, cases):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    reader = read(get_on(client, time_machine, direktoer, PDF + query(cases["old"].pk)))
+    reader = read(get_on(client, time_machine, direktoer, PDF + agenda_query(cases["old"].pk)))
     title_page, page = page_texts(reader)
     assert "Agenda for Direktørforum" in title_page
     assert "Page 1 of 2" in title_page
@@ -161,7 +172,7 @@ def test_danish_letters_survive(client, time_machine, direktoer, submit_on):
     title = "Æblegrød på Østerbro – “Åben” café for ældre"
     network = submit_on(title, datetime.date(2027, 1, 10), purpose="Søndagsbørn, æbler og én stor gås.")
     Participant.objects.create(network=network, name="Søren Ærø Åberg")
-    reader = read(get_on(client, time_machine, direktoer, PDF + query(network.pk)))
+    reader = read(get_on(client, time_machine, direktoer, PDF + agenda_query(network.pk)))
     _title_page, page = page_texts(reader)
     assert title in page
     assert "Søndagsbørn, æbler og én stor gås." in page
@@ -176,7 +187,7 @@ def test_characters_the_font_lacks_and_markup_never_break_the_pdf(client, time_m
         purpose="<b>fed</b> & <img src='/etc/passwd'/> <font name='Nope'>x</font> ❤️",
     )
     Participant.objects.create(network=network, name="Zoë 🎉 Łukasz", organisation="<script>")
-    response = get_on(client, time_machine, direktoer, PDF + query(network.pk))
+    response = get_on(client, time_machine, direktoer, PDF + agenda_query(network.pk))
     _title_page, page = page_texts(read(response))
     assert "Fra sorg -> glæde ?? ??" in page
     # Markup in users' text is text, never markup reportlab follows.
@@ -209,7 +220,7 @@ def test_a_long_purpose_breaks_across_pages(client, time_machine, direktoer, sub
         "\n\n".join(f"Afsnit {i}: {paragraph}" for i in range(1, 21)) + "\n\nSidste afsnit." + "x" * 3000
     )
     network = submit_on("Lang sag", datetime.date(2027, 1, 10), purpose=purpose)
-    reader = read(get_on(client, time_machine, direktoer, PDF + query(network.pk)))
+    reader = read(get_on(client, time_machine, direktoer, PDF + agenda_query(network.pk)))
     pages = page_texts(reader)
     assert len(pages) > 3
     assert "Afsnit 1:" in pages[1]
@@ -222,7 +233,7 @@ def test_a_long_purpose_breaks_across_pages(client, time_machine, direktoer, sub
 
 def test_repeated_ids_give_a_case_once(client, time_machine, direktoer, cases):
     pk = cases["old"].pk
-    reader = read(get_on(client, time_machine, direktoer, PDF + query(pk, pk, pk)))
+    reader = read(get_on(client, time_machine, direktoer, PDF + agenda_query(pk, pk, pk)))
     assert len(reader.pages) == 2
 
 
@@ -232,12 +243,12 @@ def test_cases_that_do_not_wait_and_foreign_ids_are_left_out_as_on_the_page(
     approved = decided_case
     ids = [cases["young"].pk, approved.pk, draft_innovation.pk, draft_welfare.pk, 999999, "abc"]
 
-    response = get_on(client, time_machine, direktoer, PDF + query(*ids))
+    response = get_on(client, time_machine, direktoer, PDF + agenda_query(*ids))
     text = " ".join(page_texts(read(response)))
     assert "Ung sag" in text
     for title in ("Godkendt sag", draft_innovation.title, draft_welfare.title, "Gammel sag"):
         assert title not in text
-    html = client.get(HTML + query(*ids))
+    html = client.get(HTML + agenda_query(*ids))
     assert [row["network"].pk for row in html.context["cases"]] == [cases["young"].pk]
 
 
@@ -261,10 +272,10 @@ def test_no_valid_waiting_case_sends_back_to_the_dashboard_like_the_page(
     client.force_login(direktoer)
     response = client.get(PDF + query_string)
     assert response.status_code == 302
-    assert response["Location"] == DASHBOARD
-    assert PICK_ONE in client.get(DASHBOARD).content.decode()
+    assert response["Location"] == DIREKTOERFORUM_URL
+    assert PICK_ONE_CASE in client.get(DIREKTOERFORUM_URL).content.decode()
     html = client.get(HTML + query_string)
-    assert (html.status_code, html["Location"]) == (302, DASHBOARD)
+    assert (html.status_code, html["Location"]) == (302, DIREKTOERFORUM_URL)
 
 
 def test_a_case_that_is_no_longer_waiting_sends_back_to_the_dashboard(
@@ -272,16 +283,16 @@ def test_a_case_that_is_no_longer_waiting_sends_back_to_the_dashboard(
 ):
     services.network_approve(network=submitted_innovation, by=direktoer)
     client.force_login(direktoer)
-    response = client.get(PDF + query(submitted_innovation.pk), follow=True)
-    assert response.redirect_chain == [(DASHBOARD, 302)]
-    assert PICK_ONE in response.content.decode()
+    response = client.get(PDF + agenda_query(submitted_innovation.pk), follow=True)
+    assert response.redirect_chain == [(DIREKTOERFORUM_URL, 302)]
+    assert PICK_ONE_CASE in response.content.decode()
 
 
 @pytest.mark.parametrize("persona", ["anonymous", "leader", "other_leader", "outsider"])
 def test_anyone_else_gets_what_the_page_gives_them(login, persona, submitted_innovation):
     client = login(persona)
-    pdf = client.get(PDF + query(submitted_innovation.pk))
-    html = client.get(HTML + query(submitted_innovation.pk))
+    pdf = client.get(PDF + agenda_query(submitted_innovation.pk))
+    html = client.get(HTML + agenda_query(submitted_innovation.pk))
     if persona == "anonymous":
         assert_sent_to_login(pdf)
         assert_sent_to_login(html)
@@ -294,12 +305,12 @@ def test_anyone_else_gets_what_the_page_gives_them(login, persona, submitted_inn
 @pytest.mark.parametrize("method", ["post", "put", "delete"])
 def test_it_rejects_anything_but_get(client, direktoer, submitted_innovation, method):
     client.force_login(direktoer)
-    assert getattr(client, method)(PDF + query(submitted_innovation.pk)).status_code == 405
+    assert getattr(client, method)(PDF + agenda_query(submitted_innovation.pk)).status_code == 405
 
 
 def test_the_agenda_page_links_to_the_pdf_of_its_cases(client, time_machine, direktoer, cases):
     ids = [cases["young"].pk, "abc", cases["old"].pk, 999999]
-    response = get_on(client, time_machine, direktoer, HTML + query(*ids))
+    response = get_on(client, time_machine, direktoer, HTML + agenda_query(*ids))
     page = response.content.decode()
     link = f'<a href="{PDF}?sag={cases["old"].pk}&amp;sag={cases["young"].pk}">Hent som PDF</a>'
     assert link in page
@@ -324,12 +335,14 @@ def test_query_count_does_not_grow_with_more_cases(
     time_machine.move_to(at(TODAY, 12), tick=False)
     client.force_login(direktoer)
     with django_assert_num_queries(AGENDA_PDF_QUERIES):
-        response = client.get(PDF + query(*(n.pk for n in networks[:count])))
+        response = client.get(PDF + agenda_query(*(n.pk for n in networks[:count])))
     assert len(read(response).pages) == 1 + count
 
 
 def test_the_leaders_name_falls_back_to_the_username(client, time_machine, direktoer, submit_on):
     network = submit_on("Sag uden navn", datetime.date(2027, 1, 10))
     User.objects.filter(pk=network.leader_id).update(first_name="", last_name="")
-    _title_page, page = page_texts(read(get_on(client, time_machine, direktoer, PDF + query(network.pk))))
+    _title_page, page = page_texts(
+        read(get_on(client, time_machine, direktoer, PDF + agenda_query(network.pk)))
+    )
     assert "Netværksleder leder" in page

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.auth.models import Group
 
-from networks import roles, services
+from networks import roles, rules, services
 from networks.models import (
     ActorCategory,
     Decision,
@@ -86,8 +86,12 @@ def test_a_member_sees_the_case_and_the_form(client, direktoer, case_with_partic
     assert "Borgmester Berit, Kultur- og fritidsudvalget – Politiker (kernedeltager)" in page
     assert "Frivilligcentret – Interesseorganisation (perifer deltager)" in page
     assert "Gået Gert" not in page  # left the network
-    # A finding from the innovation rules: only two kinds of actors, four expected.
-    assert "Netværket inddrager 2 aktørtyper" in page
+    # The findings the rules give Direktørforum, in their own words (among them that the case involves only
+    # two kinds of actors, "Netværket inddrager 2 aktørtyper", fewer than the type expects).
+    findings = rules.case_findings(Network.objects.with_related().get(pk=case_with_participants.pk))
+    assert findings
+    for finding in findings:
+        assert finding.message in page
     assert has_form(page)
     assert "Godkend" in page and "Ønsk ændringer" in page and "Afvis" in page
 
@@ -291,8 +295,8 @@ def test_a_decided_case_tells_the_second_member_who_won(
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert f"{ALREADY_DECIDED}: godkendt af Dan Direktør" in page
-    assert "Sagen venter ikke på en afgørelse; netværket er godkendt." in page
+    # The message, and the page's note in place of the form: the service's words both times.
+    assert page.count(f"{ALREADY_DECIDED}: godkendt af Dan Direktør") == 2
     assert not has_form(page)
     assert list(Decision.objects.values_list("outcome", "decided_by")) == [
         (DecisionOutcome.APPROVED, direktoer2.pk)
@@ -306,7 +310,7 @@ def test_a_decided_case_shows_the_refusal_instead_of_the_form(
     services.network_reject(network=submitted_innovation, by=direktoer2, comment="Passer ikke.")
     client.force_login(direktoer)
     page = client.get(url).content.decode()
-    assert "Sagen venter ikke på en afgørelse; netværket er afvist." in page
+    assert f"{ALREADY_DECIDED}: afvist af Dan Direktør" in page
     assert not has_form(page)
     assert "Runde 1: Afvist af Dan Direktør" in page
     assert "Passer ikke." in page
@@ -364,7 +368,7 @@ def test_a_case_sent_back_to_draft_stays_readable_but_offers_no_form(
     response = client.get(url)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Sagen venter ikke på en afgørelse; netværket er kladde." in page
+    assert f"{ALREADY_DECIDED}: ændringer ønsket af Dorte Direktør" in page
     assert not has_form(page)
     client.post(url, {"outcome": "approved"})
     assert Decision.objects.count() == 1

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 
 from networks import roles, services
 from networks.models import ActorCategory
-from tests.conftest import add_core, ready_to_start
+from tests.factories import add_core, ready_to_start, sprint_of
 
 URL = "/direktoerforum/"
 CPH = ZoneInfo("Europe/Copenhagen")
@@ -205,12 +205,7 @@ def test_the_portfolio_lists_approved_and_active_innovation_networks(
     services.network_reject(network=rejected, by=direktoer, comment="Nej tak.")
 
     ready_to_start(draft_welfare)
-    services.network_update(
-        network=draft_welfare,
-        by=leader,
-        sprint_start=datetime.date(2027, 3, 1),
-        sprint_end=datetime.date(2027, 3, 28),
-    )
+    services.network_update(network=draft_welfare, by=leader, **sprint_of(draft_welfare.type.sprint_max_days))
     services.network_start(network=draft_welfare, by=leader)
 
     client.force_login(direktoer)

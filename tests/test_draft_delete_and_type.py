@@ -12,7 +12,7 @@ import pytest
 
 from networks import services
 from networks.models import Meeting, Network, NetworkType, Participant, Status, StatusChange
-from tests.conftest import add_core, add_meetings, assert_sent_to_login, ready_to_start
+from tests.factories import add_core, add_meetings, assert_sent_to_login, ready_to_start
 
 NOT_DELETABLE = "Kun en kladde, der aldrig har været indstillet, kan slettes. Annullér netværket i stedet."
 TYPE_LOCKED = "Netværkstypen kan kun ændres, mens netværket er en kladde."
@@ -53,7 +53,7 @@ def filled_draft(draft_welfare):
 @pytest.fixture
 def active_learning(leader, draft_learning):
     ready_to_start(draft_learning)
-    add_meetings(draft_learning, 4)
+    add_meetings(draft_learning, draft_learning.type.min_meetings)
     return services.network_start(network=draft_learning, by=leader)
 
 

@@ -12,10 +12,9 @@ from collections import Counter
 import openpyxl
 import pytest
 
-from networks import reports, rules
+from networks import reporting, rules
 from networks.models import Network, Participant
-from tests.test_reports_figures import CPH, TODAY, build_known_world
-from tests.test_reports_page import add_networks
+from tests.factories import REPORT_DAY, add_networks
 
 pytestmark = pytest.mark.django_db
 
@@ -27,18 +26,6 @@ EXPORTS = [
     "/rapporter/moeder.csv",
     "/rapporter/moeder.xlsx",
 ]
-
-
-@pytest.fixture
-def world(network_types, leader, other_leader, direktoer):
-    return build_known_world(leader, other_leader, direktoer)
-
-
-@pytest.fixture
-def admin_client(client, time_machine, administrator):
-    time_machine.move_to(datetime.datetime.combine(TODAY, datetime.time(12), tzinfo=CPH), tick=False)
-    client.force_login(administrator)
-    return client
 
 
 def read_csv(response) -> list[dict]:
@@ -62,8 +49,8 @@ def page_figures(client, **params):
 
 
 @pytest.mark.parametrize("url", EXPORTS)
-def test_an_administrator_gets_the_file(admin_client, world, url):
-    response = admin_client.get(url)
+def test_an_administrator_gets_the_file(report_client, world, url):
+    response = report_client.get(url)
 
     assert response.status_code == 200
     extension = url.rsplit(".", 1)[1]
@@ -88,19 +75,19 @@ def test_anonymous_is_sent_to_login(client, db, url):
 
 
 @pytest.mark.parametrize("url", EXPORTS)
-def test_an_export_rejects_anything_but_get(admin_client, url):
-    assert admin_client.post(url).status_code == 405
+def test_an_export_rejects_anything_but_get(report_client, url):
+    assert report_client.post(url).status_code == 405
 
 
 # --- The networks export ----------------------------------------------------------------------
 
 
-def test_the_networks_csv_opens_in_danish_excel_and_has_the_pages_rows(admin_client, world):
-    response = admin_client.get("/rapporter/netvaerk.csv")
+def test_the_networks_csv_opens_in_danish_excel_and_has_the_pages_rows(report_client, world):
+    response = report_client.get("/rapporter/netvaerk.csv")
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     rows = read_csv(response)
-    page = page_figures(admin_client)["meetings"]["rows"]
+    page = page_figures(report_client)["meetings"]["rows"]
     assert [
         (int(r["ID"]), r["Titel"], r["Status"], r["Møder planlagt"], r["Møder afholdt"], r["Møder aflyst"])
         for r in rows
@@ -111,9 +98,9 @@ def test_the_networks_csv_opens_in_danish_excel_and_has_the_pages_rows(admin_cli
     assert [r["Fremmøder ved afholdte møder"] for r in rows] == [str(p["attendances"]) for p in page]
 
 
-def test_the_networks_csv_agrees_with_the_pages_type_and_status_counts(admin_client, world):
-    rows = read_csv(admin_client.get("/rapporter/netvaerk.csv"))
-    matrix = page_figures(admin_client)["type_status"]
+def test_the_networks_csv_agrees_with_the_pages_type_and_status_counts(report_client, world):
+    rows = read_csv(report_client.get("/rapporter/netvaerk.csv"))
+    matrix = page_figures(report_client)["type_status"]
 
     counted = Counter((r["Netværkstype"], r["Status"]) for r in rows)
     for row in matrix["rows"]:
@@ -121,8 +108,8 @@ def test_the_networks_csv_agrees_with_the_pages_type_and_status_counts(admin_cli
             assert counted[(row["label"], status["label"])] == count
 
 
-def test_the_networks_csv_has_dates_leader_counts_and_findings(admin_client, world):
-    rows = {r["Titel"]: r for r in read_csv(admin_client.get("/rapporter/netvaerk.csv"))}
+def test_the_networks_csv_has_dates_leader_counts_and_findings(report_client, world):
+    rows = {r["Titel"]: r for r in read_csv(report_client.get("/rapporter/netvaerk.csv"))}
 
     few = rows["Få møder"]
     assert few["Netværksleder"] == "Ole Anden"
@@ -133,14 +120,14 @@ def test_the_networks_csv_has_dates_leader_counts_and_findings(admin_client, wor
     )
     assert (few["Deltagere"], few["Nuværende kernedeltagere"]) == ("4", "2")
     network = Network.objects.with_related().get(pk=world.l2.pk)
-    assert few["Fundkoder"] == ", ".join(f.code for f in rules.findings(network, today=TODAY))
+    assert few["Fundkoder"] == ", ".join(f.code for f in rules.findings(network, today=REPORT_DAY))
     assert "sprint_ended_not_concluded" in rows["Sprint der er slut"]["Fundkoder"]
     assert rows["Sprint til tiden"]["Afsluttet"] == "2027-02-02"
 
 
-def test_the_networks_xlsx_has_the_same_rows_with_typed_dates(admin_client, world):
-    csv_rows = read_csv(admin_client.get("/rapporter/netvaerk.csv"))
-    response = admin_client.get("/rapporter/netvaerk.xlsx")
+def test_the_networks_xlsx_has_the_same_rows_with_typed_dates(report_client, world):
+    csv_rows = read_csv(report_client.get("/rapporter/netvaerk.csv"))
+    response = report_client.get("/rapporter/netvaerk.xlsx")
 
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     headers, rows = read_xlsx(response)
@@ -167,8 +154,8 @@ def test_the_networks_xlsx_has_the_same_rows_with_typed_dates(admin_client, worl
     assert row[headers.index("Møder afholdt")].value == 2
 
 
-def test_the_workbook_says_which_filter_it_was_made_with(admin_client, world, other_leader):
-    response = admin_client.get("/rapporter/netvaerk.xlsx", {"type": "learning", "leder": other_leader.pk})
+def test_the_workbook_says_which_filter_it_was_made_with(report_client, world, other_leader):
+    response = report_client.get("/rapporter/netvaerk.xlsx", {"type": "learning", "leder": other_leader.pk})
 
     about = openpyxl.load_workbook(io.BytesIO(response.content))["Om udtrækket"]
     facts = {label: value for label, value in about.iter_rows(values_only=True)}
@@ -182,8 +169,8 @@ def test_the_workbook_says_which_filter_it_was_made_with(admin_client, world, ot
 # --- The participants export ------------------------------------------------------------------
 
 
-def test_the_participants_csv_has_names_emails_and_how_many_networks_each_person_is_in(admin_client, world):
-    rows = read_csv(admin_client.get("/rapporter/deltagere.csv"))
+def test_the_participants_csv_has_names_emails_and_how_many_networks_each_person_is_in(report_client, world):
+    rows = read_csv(report_client.get("/rapporter/deltagere.csv"))
 
     assert len(rows) == 16
     mette = [r for r in rows if r["Navn"] == "Mette Frivillig"]
@@ -202,9 +189,9 @@ def test_the_participants_csv_has_names_emails_and_how_many_networks_each_person
     assert alma["Afholdte møder deltaget"] == "3"
 
 
-def test_the_participants_export_agrees_with_the_pages_people_in_several_networks(admin_client, world):
-    rows = read_csv(admin_client.get("/rapporter/deltagere.csv"))
-    people = page_figures(admin_client)["participants"]
+def test_the_participants_export_agrees_with_the_pages_people_in_several_networks(report_client, world):
+    rows = read_csv(report_client.get("/rapporter/deltagere.csv"))
+    people = page_figures(report_client)["participants"]
 
     several = {r["E-mail"].lower() for r in rows if r["E-mail"] and int(r["Netværk nu (samme e-mail)"]) > 1}
     assert len(several) == people["people_in_several"]
@@ -213,9 +200,9 @@ def test_the_participants_export_agrees_with_the_pages_people_in_several_network
     assert len(with_email) + len(without_email) == people["people"]
 
 
-def test_the_participants_xlsx_has_the_same_rows_as_the_csv(admin_client, world):
-    csv_rows = read_csv(admin_client.get("/rapporter/deltagere.csv"))
-    headers, rows = read_xlsx(admin_client.get("/rapporter/deltagere.xlsx"))
+def test_the_participants_xlsx_has_the_same_rows_as_the_csv(report_client, world):
+    csv_rows = read_csv(report_client.get("/rapporter/deltagere.csv"))
+    headers, rows = read_xlsx(report_client.get("/rapporter/deltagere.xlsx"))
 
     assert headers == list(csv_rows[0])
     assert [(row[0], row[3], row[4]) for row in rows] == [
@@ -228,8 +215,8 @@ def test_the_participants_xlsx_has_the_same_rows_as_the_csv(admin_client, world)
 # --- The meetings export ----------------------------------------------------------------------
 
 
-def test_the_meetings_csv_lists_each_meeting_with_attendance_counts(admin_client, world):
-    rows = read_csv(admin_client.get("/rapporter/moeder.csv"))
+def test_the_meetings_csv_lists_each_meeting_with_attendance_counts(report_client, world):
+    rows = read_csv(report_client.get("/rapporter/moeder.csv"))
 
     assert len(rows) == 14
     first = next(r for r in rows if r["Netværk"] == "Stabil kerne")
@@ -242,8 +229,8 @@ def test_the_meetings_csv_lists_each_meeting_with_attendance_counts(admin_client
     assert Counter(r["Status"] for r in rows) == {"Planlagt": 7, "Afholdt": 6, "Aflyst": 1}
 
 
-def test_the_meetings_xlsx_has_local_times_as_date_cells(admin_client, world):
-    headers, rows = read_xlsx(admin_client.get("/rapporter/moeder.xlsx"))
+def test_the_meetings_xlsx_has_local_times_as_date_cells(report_client, world):
+    headers, rows = read_xlsx(report_client.get("/rapporter/moeder.xlsx"))
 
     starts = [row[headers.index("Starter")] for row in rows]
     assert all(isinstance(value, datetime.datetime) and value.tzinfo is None for value in starts)
@@ -252,8 +239,8 @@ def test_the_meetings_xlsx_has_local_times_as_date_cells(admin_client, world):
 
 
 @pytest.mark.parametrize("url", ["/rapporter/netvaerk.csv", "/rapporter/moeder.csv"])
-def test_only_the_participants_export_holds_names_and_emails(admin_client, world, url):
-    response = admin_client.get(url)
+def test_only_the_participants_export_holds_names_and_emails(report_client, world, url):
+    response = report_client.get(url)
     cells = {value for row in read_csv(response) for value in row.values()}
 
     assert "@" not in response.content.decode("utf-8-sig")
@@ -268,20 +255,20 @@ def test_only_the_participants_export_holds_names_and_emails(admin_client, world
     ("url", "rows"),
     [("/rapporter/netvaerk.csv", 5), ("/rapporter/deltagere.csv", 5), ("/rapporter/moeder.csv", 1)],
 )
-def test_the_type_filter_narrows_each_export(admin_client, world, url, rows):
-    exported = read_csv(admin_client.get(url, {"type": "welfare"}))
+def test_the_type_filter_narrows_each_export(report_client, world, url, rows):
+    exported = read_csv(report_client.get(url, {"type": "welfare"}))
 
     assert len(exported) == rows
     assert {r["Netværkstype"] for r in exported} == {"Velfærdsnetværk"}
 
 
-def test_the_period_filter_narrows_the_networks_and_their_meetings(admin_client, world):
+def test_the_period_filter_narrows_the_networks_and_their_meetings(report_client, world):
     period = {"fra": "2027-01-01", "til": "2027-02-28"}
 
-    networks = read_csv(admin_client.get("/rapporter/netvaerk.csv", period))
-    meetings = read_csv(admin_client.get("/rapporter/moeder.csv", period))
+    networks = read_csv(report_client.get("/rapporter/netvaerk.csv", period))
+    meetings = read_csv(report_client.get("/rapporter/moeder.csv", period))
 
-    assert len(networks) == page_figures(admin_client, **period)["networks"] == 10
+    assert len(networks) == page_figures(report_client, **period)["networks"] == 10
     assert sorted(r["Starter"] for r in meetings) == [
         "2027-01-14 09:00",
         "2027-02-01 09:00",
@@ -290,8 +277,8 @@ def test_the_period_filter_narrows_the_networks_and_their_meetings(admin_client,
 
 
 @pytest.mark.parametrize("url", EXPORTS)
-def test_a_bad_filter_gives_400_with_a_danish_message(admin_client, world, url):
-    response = admin_client.get(url, {"type": "sprint", "fra": "2027-02-30"})
+def test_a_bad_filter_gives_400_with_a_danish_message(report_client, world, url):
+    response = report_client.get(url, {"type": "sprint", "fra": "2027-02-30"})
 
     assert response.status_code == 400
     assert response["Content-Type"] == "text/plain; charset=utf-8"
@@ -303,11 +290,11 @@ def test_a_bad_filter_gives_400_with_a_danish_message(admin_client, world, url):
 # --- Safety -----------------------------------------------------------------------------------
 
 
-def test_a_name_that_looks_like_a_formula_stays_text(admin_client, world):
+def test_a_name_that_looks_like_a_formula_stays_text(report_client, world):
     Participant.objects.filter(name="Anna Borger").update(name='=HYPERLINK("http://example.com","Klik")')
 
-    csv_rows = read_csv(admin_client.get("/rapporter/deltagere.csv"))
-    response = admin_client.get("/rapporter/deltagere.xlsx")
+    csv_rows = read_csv(report_client.get("/rapporter/deltagere.csv"))
+    response = report_client.get("/rapporter/deltagere.xlsx")
 
     assert '\'=HYPERLINK("http://example.com","Klik")' in [r["Navn"] for r in csv_rows]
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
@@ -329,19 +316,27 @@ EXPORT_QUERIES = {"netvaerk": 6, "deltagere": 4, "moeder": 4}
 @pytest.mark.parametrize("extra", [0, 5])
 @pytest.mark.parametrize("url", EXPORTS)
 def test_an_export_costs_the_same_queries_for_few_or_many_networks(
-    admin_client, world, network_types, leader, other_leader, direktoer, extra, url, django_assert_num_queries
+    report_client,
+    world,
+    network_types,
+    leader,
+    other_leader,
+    direktoer,
+    extra,
+    url,
+    django_assert_num_queries,
 ):
     add_networks(extra, network_types, leader, other_leader, direktoer)
     name = url.rsplit("/", 1)[1].split(".")[0]
 
     with django_assert_num_queries(EXPORT_QUERIES[name]):
-        response = admin_client.get(url)
+        response = report_client.get(url)
 
     assert response.status_code == 200
 
 
-def test_the_summary_and_the_networks_export_cover_the_same_networks(admin_client, world):
-    report_filter = reports.ReportFilter.from_params({"status": "active"})
-    rows = read_csv(admin_client.get("/rapporter/netvaerk.csv", {"status": "active"}))
+def test_the_summary_and_the_networks_export_cover_the_same_networks(report_client, world):
+    report_filter = reporting.ReportFilter.from_params({"status": "active"})
+    rows = read_csv(report_client.get("/rapporter/netvaerk.csv", {"status": "active"}))
 
-    assert len(rows) == reports.summary(report_filter, today=TODAY)["networks"] == 5
+    assert len(rows) == reporting.summary(report_filter, today=REPORT_DAY)["networks"] == 5

@@ -29,6 +29,12 @@ def test_network_types_hold_the_rule_parameters(network_types):
         network_type.full_clean()
 
 
+def test_the_minimum_of_core_participants_comes_from_the_type(innovation_type, welfare_type, learning_type):
+    # The fixture's parameters; the rule tests read them from the rows (tests/test_rules_innovation.py).
+    assert (innovation_type.min_core_participants, welfare_type.min_core_participants) == (5, 3)
+    assert learning_type.min_core_participants == 3
+
+
 def test_loading_the_type_fixture_twice_changes_nothing(network_types):
     call_command("loaddata", "network_types", verbosity=0)
     assert NetworkType.objects.count() == 3

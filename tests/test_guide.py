@@ -3,7 +3,7 @@
 import pytest
 
 from networks import guide
-from tests.conftest import assert_sent_to_login
+from tests.factories import assert_sent_to_login
 
 URL = "/netvaerk/guide/"
 
@@ -15,6 +15,12 @@ def answers(**yes):
 
 def recommend(network_types, **given):
     return guide.recommend(answers(**given), network_types.values())
+
+
+def learning_plan(learning) -> str:
+    """What the guide says of the learning type's plan, from its row."""
+    meetings = f"{learning.min_meetings}–{learning.max_meetings} netværksmøder"
+    return f"Ca. {learning.plan_months} måneder med {meetings}."
 
 
 # --- The recommendation ---------------------------------------------------------------------------
@@ -41,7 +47,8 @@ def test_a_political_vision_alone_also_points_to_innovation_and_says_direktoerfo
 def test_a_citizen_near_bounded_theme_gets_a_welfare_network_with_the_sprint_length(network_types):
     result = recommend(network_types, citizen_near=guide.YES)
     assert result.type.code == "welfare"
-    assert "En intensiv sprint på højst 28 dage, når opstarten er på plads." in result.reasons_for(
+    most = network_types["welfare"].sprint_max_days
+    assert f"En intensiv sprint på højst {most} dage, når opstarten er på plads." in result.reasons_for(
         result.type
     )
 
@@ -49,7 +56,7 @@ def test_a_citizen_near_bounded_theme_gets_a_welfare_network_with_the_sprint_len
 def test_missing_knowledge_gets_a_learning_network_with_its_meeting_plan(network_types):
     result = recommend(network_types, knowledge=guide.YES)
     assert result.type.code == "learning"
-    assert "Ca. 6 måneder med 4–5 netværksmøder." in result.reasons_for(result.type)
+    assert learning_plan(network_types["learning"]) in result.reasons_for(result.type)
 
 
 def test_the_type_with_most_yes_answers_wins(network_types):
@@ -84,8 +91,11 @@ def test_the_facts_come_from_the_types_parameters(network_types):
 
 def test_the_comparison_shows_time_frame_actors_and_who_decides_for_each_type(network_types):
     rows = {s.type.code: s for s in guide.summaries(network_types.values())}
-    assert rows["innovation"].time_frame == "Ca. 12 måneder."
-    assert rows["innovation"].core == "Mindst 5 kernedeltagere, før netværket starter."
+    innovation = network_types["innovation"]
+    assert rows["innovation"].time_frame == f"Ca. {innovation.plan_months} måneder."
+    assert rows["innovation"].core == (
+        f"Mindst {innovation.min_core_participants} kernedeltagere, før netværket starter."
+    )
     assert rows["welfare"].who_decides == "Du som netværksleder, når dit mandat er afklaret."
     assert (
         rows["learning"].result == "Viden, som deltagerne forpligter sig til at bruge i deres eget arbejde."
@@ -115,7 +125,7 @@ def test_the_questions_are_labelled_radio_groups_and_the_types_are_compared(logi
     assert page.count("<legend") == len(guide.QUESTIONS)
     assert 'for="id_complex_0"' in page
     assert "Typerne side om side" in page
-    assert "Ca. 6 måneder med 4–5 netværksmøder." in page
+    assert learning_plan(network_types["learning"]) in page
     assert page.count("<h1") == 1
 
 

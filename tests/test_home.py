@@ -7,7 +7,7 @@ import time_machine
 
 from networks import services
 from networks.models import Network
-from tests.conftest import add_core, add_meetings, assert_sent_to_login, ready_to_start
+from tests.factories import add_core, add_meetings, assert_sent_to_login, ready_to_start
 
 NEW_YEAR = datetime.datetime(2027, 1, 1, 12, 0, tzinfo=datetime.UTC)
 
@@ -57,7 +57,7 @@ def test_the_next_meeting_and_the_sprint_days_left_are_shown(login, leader, draf
 def test_networks_with_blocking_findings_come_first(login, leader, learning_type, draft_welfare):
     ready = services.network_create(by=leader, type=learning_type, title="Aaa klar", theme="T")
     ready_to_start(ready)
-    add_meetings(ready, 4)
+    add_meetings(ready, learning_type.min_meetings)
     rows = login("leader").get("/").context["my_open"]
     assert [row.network.title for row in rows] == ["Frivillige mod ensomhed", "Aaa klar"]
     assert rows[1].blocking == []

@@ -12,12 +12,11 @@ from django.utils import timezone
 
 from networks import roles, services
 from networks.models import Decision, DecisionOutcome, Network, Status, StatusChange
-from tests.conftest import add_core, add_meetings, ready_to_start
+from tests.factories import add_core, add_meetings, ready_to_start
 
 # Every test here uses the database; declared so pytest-django orders them before transactional tests.
 pytestmark = pytest.mark.django_db
 
-SPRINT = {"sprint_start": datetime.date(2027, 3, 1), "sprint_end": datetime.date(2027, 3, 28)}
 NOT_THE_LEADER = ["other_leader", "direktoer", "administrator", "outsider"]
 NOT_DIREKTOERFORUM = ["leader", "other_leader", "administrator", "outsider"]
 ALL_STATES = ["draft", "submitted", "approved", "rejected", "active", "concluded", "cancelled"]
@@ -48,21 +47,9 @@ def fresh(network):
 
 
 @pytest.fixture
-def approved_innovation(submitted_innovation, direktoer):
-    network = ready_to_start(submitted_innovation)
-    services.network_approve(network=network, by=direktoer)
-    return fresh(network)
-
-
-@pytest.fixture
 def rejected_innovation(submitted_innovation, direktoer):
     services.network_reject(network=submitted_innovation, by=direktoer, comment="Passer ikke i strategien.")
     return fresh(submitted_innovation)
-
-
-@pytest.fixture
-def active_innovation(approved_innovation, leader):
-    return services.network_start(network=approved_innovation, by=leader)
 
 
 @pytest.fixture
@@ -81,23 +68,6 @@ def cancelled_innovation(draft_innovation, leader):
 def network_in(request):
     """The innovation network in the state named by the test's `state` parameter."""
     return request.getfixturevalue(f"{request.node.callspec.params['state']}_innovation")
-
-
-@pytest.fixture
-def ready_welfare(draft_welfare, leader):
-    return services.network_update(network=ready_to_start(draft_welfare), by=leader, **SPRINT)
-
-
-@pytest.fixture
-def ready_learning(draft_learning):
-    network = ready_to_start(draft_learning)
-    add_meetings(network, 4)
-    return network
-
-
-@pytest.fixture
-def active_welfare(ready_welfare, leader):
-    return services.network_start(network=ready_welfare, by=leader)
 
 
 # --- Create -----------------------------------------------------------------------------------

@@ -1,12 +1,10 @@
 """The lifecycle buttons: submit, start, conclude (with commitments), cancel — and why one cannot be used."""
 
-import datetime
-
 import pytest
 
 from networks import services
 from networks.models import Network, Status
-from tests.conftest import add_core, add_meetings, assert_sent_to_login, ready_to_start
+from tests.factories import add_core, add_meetings, assert_sent_to_login, ready_to_start, sprint_of
 
 
 def messages_of(response):
@@ -15,17 +13,25 @@ def messages_of(response):
 
 @pytest.fixture
 def ready_welfare(draft_welfare):
-    Network.objects.filter(pk=draft_welfare.pk).update(
-        sprint_start=datetime.date(2027, 3, 1), sprint_end=datetime.date(2027, 3, 28)
-    )
+    """Ready to start, with the longest sprint the type allows, stored straight into the database."""
+    Network.objects.filter(pk=draft_welfare.pk).update(**sprint_of(draft_welfare.type.sprint_max_days))
     return ready_to_start(draft_welfare)
 
 
 @pytest.fixture
 def active_learning(leader, draft_learning):
     ready_to_start(draft_learning)
-    add_meetings(draft_learning, 4)
+    add_meetings(draft_learning, draft_learning.type.min_meetings)
     return services.network_start(network=draft_learning, by=leader)
+
+
+def too_few_core(network) -> str:
+    """The rules' message for a network without core participants."""
+    minimum = network.type.min_core_participants
+    return (
+        f"Netværket skal have mindst {minimum} kernedeltagere, før det starter (har 0). "
+        "Tilføj kernedeltagere."
+    )
 
 
 # --- Buttons on the network page ------------------------------------------------------------------
@@ -38,9 +44,7 @@ def test_a_button_that_cannot_be_used_is_disabled_and_says_why(login, draft_welf
     )
     assert "Kan ikke bruges endnu:" in page
     assert "Afklar mandatet, og sæt hak i “Mandat afklaret”, før netværket starter." in page
-    assert (
-        "Netværket skal have mindst 3 kernedeltagere, før det starter (har 0). Tilføj kernedeltagere." in page
-    )
+    assert too_few_core(draft_welfare) in page
 
 
 def test_a_ready_network_gets_a_start_button_that_posts(login, ready_welfare):
@@ -102,7 +106,7 @@ def test_starting_an_unready_network_is_refused_with_every_blocking_finding(logi
     assert messages_of(response) == [
         "Netværket kan ikke starte endnu. Ret først:",
         "Afklar mandatet, og sæt hak i “Mandat afklaret”, før netværket starter.",
-        "Netværket skal have mindst 3 kernedeltagere, før det starter (har 0). Tilføj kernedeltagere.",
+        too_few_core(draft_welfare),
         "Fastlæg sprintens første og sidste dag, før netværket starter.",
     ]
     draft_welfare.refresh_from_db()
@@ -157,7 +161,8 @@ def test_the_conclude_form_asks_each_current_participant_of_a_learning_network_f
 
 
 def test_concluding_saves_the_outcome_and_every_commitment_together(login, active_learning):
-    first, second, third = active_learning.participants.all()
+    add_core(active_learning, 1)  # someone who writes no commitment, whatever the core minimum
+    first, second, *the_others = active_learning.participants.order_by("pk")
     response = login("leader").post(
         f"/netvaerk/{active_learning.pk}/afslut/",
         {
@@ -175,7 +180,7 @@ def test_concluding_saves_the_outcome_and_every_commitment_together(login, activ
     assert [p.commitment for p in active_learning.participants.order_by("pk")] == [
         "Bruger kortet i min afdeling.",
         "Deler det med kolleger",
-        "",
+        *[""] * len(the_others),
     ]
     assert messages_of(response) == ["Netværket er afsluttet, og resultatet er gemt."]
 
@@ -200,7 +205,7 @@ def test_concluding_without_an_outcome_is_refused_on_the_field_and_no_commitment
 def test_a_draft_cannot_be_concluded(login, draft_welfare):
     response = login("leader").get(f"/netvaerk/{draft_welfare.pk}/afslut/")
     assert response.status_code == 302
-    assert messages_of(response) == ["Netværket er kladde og kan ikke afsluttes nu."]
+    assert messages_of(response) == ["Kun et aktivt netværk kan afsluttes; dette er kladde."]
 
 
 def test_a_welfare_network_concludes_without_commitments(login, leader, ready_welfare):

@@ -7,8 +7,9 @@ import pytest
 from networks import services
 from networks.models import Network, Status
 from networks.views.direktoerforum import PORTFOLIO_PAGE_SIZE
-from networks.views.leader import HOME_PAGE_SIZE, page_number
-from tests.conftest import add_core, ready_to_start
+from networks.views.helpers import page_number
+from networks.views.leader import HOME_PAGE_SIZE
+from tests.factories import add_core, ready_to_start
 
 
 def welfare_networks(leader, welfare_type, count, prefix="Netværk"):

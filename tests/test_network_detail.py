@@ -8,7 +8,7 @@ import time_machine
 
 from networks import services
 from networks.models import Network
-from tests.conftest import add_core, add_meetings, assert_sent_to_login
+from tests.factories import add_core, add_meetings, assert_sent_to_login, sprint_of
 
 MARCH_10 = datetime.datetime(2027, 3, 10, 12, 0, tzinfo=datetime.UTC)
 
@@ -48,16 +48,15 @@ def test_every_finding_has_an_icon_and_a_word_not_only_a_colour(login, url, lead
 
 @time_machine.travel(MARCH_10)
 def test_the_timeline_marks_today_and_the_days_left_of_a_running_sprint(login, leader, draft_welfare, url):
-    Network.objects.filter(pk=draft_welfare.pk).update(
-        sprint_start=datetime.date(2027, 3, 1), sprint_end=datetime.date(2027, 3, 28)
-    )
-    add_core(draft_welfare, 3)
+    days = draft_welfare.type.sprint_max_days  # the longest sprint the type allows, from 1 March
+    Network.objects.filter(pk=draft_welfare.pk).update(**sprint_of(days))
+    add_core(draft_welfare, draft_welfare.type.min_core_participants)
     Network.objects.filter(pk=draft_welfare.pk).update(mandate_clarified=True)
     services.network_start(network=draft_welfare, by=leader)
     page = login("leader").get(url).content.decode()
     assert 'class="timeline-step step-current" aria-current="step"' in page
     assert "I dag, 10. marts 2027" in page
-    assert "19 dage tilbage af sprinten, i dag medregnet (dag 10 af 28)." in page
+    assert f"{days - 9} dage tilbage af sprinten, i dag medregnet (dag 10 af {days})." in page
     assert "Opstart: rammer, mandat og deltagere" in page and "Afslutning og resultat" in page
 
 
@@ -92,9 +91,12 @@ def test_meetings_are_listed_with_their_status_and_a_calendar_link(login, draft_
 
 
 def test_a_learning_network_shows_its_meeting_count_against_the_types_limits(login, draft_learning):
-    add_meetings(draft_learning, 3)
+    fewest, most = draft_learning.type.min_meetings, draft_learning.type.max_meetings
+    add_meetings(draft_learning, fewest - 1)
     page = login("leader").get(draft_learning.get_absolute_url()).content.decode()
-    assert "3 netværksmøder i planen (aflyste tæller ikke); typen skal have 4–5." in page
+    assert (
+        f"{fewest - 1} netværksmøder i planen (aflyste tæller ikke); typen skal have {fewest}–{most}." in page
+    )
 
 
 def test_an_empty_network_points_to_the_plan_helper(login, url):

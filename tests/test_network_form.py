@@ -1,11 +1,9 @@
 """Registering a network at /netvaerk/ny/ and editing it at /netvaerk/<id>/rediger/."""
 
-import datetime
-
 import pytest
 
 from networks.models import Network, Status
-from tests.conftest import assert_sent_to_login
+from tests.factories import assert_sent_to_login, sprint_of
 
 NEW = "/netvaerk/ny/"
 
@@ -59,8 +57,9 @@ def test_help_text_comes_from_the_type(login, leader, network_types):
     page = login("leader").get(NEW, {"type": "welfare"}).content.decode()
     assert "Sprinten må højst vare 21 dage, første og sidste dag medregnet." in page
     learning = login("leader").get(NEW, {"type": "learning"}).content.decode()
-    assert "Typen strækker sig normalt over ca. 6 måneder fra start." in learning
-    assert "Planen skal rumme 4–5 netværksmøder." in learning
+    plan = network_types["learning"]
+    assert f"Typen strækker sig normalt over ca. {plan.plan_months} måneder fra start." in learning
+    assert f"Planen skal rumme {plan.min_meetings}–{plan.max_meetings} netværksmøder." in learning
 
 
 def test_every_field_has_a_label(login, leader, network_types):
@@ -73,15 +72,20 @@ def test_every_field_has_a_label(login, leader, network_types):
 # --- Registering ----------------------------------------------------------------------------------
 
 
+def sprint_fields(days: int) -> dict[str, str]:
+    """A sprint of `days` days from 1 March 2027, as the form posts it."""
+    return {field: day.isoformat() for field, day in sprint_of(days).items()}
+
+
 def test_registering_a_welfare_network_creates_a_draft_and_shows_it(login, leader, network_types):
+    longest = sprint_of(network_types["welfare"].sprint_max_days)
     response = login("leader").post(
         f"{NEW}?type=welfare",
         {
             "title": " Frivillige mod ensomhed ",
             "theme": "Frivillighed",
             "tracks": ["citizen_participation", "innovation"],
-            "sprint_start": "2027-03-01",
-            "sprint_end": "2027-03-28",
+            **sprint_fields(network_types["welfare"].sprint_max_days),
         },
     )
     network = Network.objects.get()
@@ -93,24 +97,24 @@ def test_registering_a_welfare_network_creates_a_draft_and_shows_it(login, leade
         Status.DRAFT,
     )
     assert network.tracks == ["citizen_participation", "innovation"]
-    assert (network.sprint_start, network.sprint_end) == (
-        datetime.date(2027, 3, 1),
-        datetime.date(2027, 3, 28),
-    )
+    assert (network.sprint_start, network.sprint_end) == (longest["sprint_start"], longest["sprint_end"])
     page = login("leader").get(response["Location"]).content.decode()
     assert "“Frivillige mod ensomhed” er oprettet som kladde." in page
 
 
-def test_a_29_day_sprint_is_refused_on_the_last_day_field_and_nothing_is_saved(login, leader, network_types):
+def test_a_sprint_one_day_over_the_maximum_is_refused_on_the_last_day_field_and_nothing_is_saved(
+    login, leader, network_types
+):
+    most = network_types["welfare"].sprint_max_days
+    last_day = sprint_of(most)["sprint_end"]
     response = login("leader").post(
-        f"{NEW}?type=welfare",
-        {"title": "Sprint", "theme": "Tema", "sprint_start": "2027-03-01", "sprint_end": "2027-03-29"},
+        f"{NEW}?type=welfare", {"title": "Sprint", "theme": "Tema", **sprint_fields(most + 1)}
     )
     page = response.content.decode()
     assert response.status_code == 200
     assert (
-        "Sprinten må højst vare 28 dage, første og sidste dag medregnet; den valgte varer 29 dage. "
-        "Flyt den sidste dag til senest 28.03.2027." in page
+        f"Sprinten må højst vare {most} dage, første og sidste dag medregnet; den valgte varer {most + 1} "
+        f"dage. Flyt den sidste dag til senest {last_day:%d.%m.%Y}." in page
     )
     assert 'id="id_sprint_end_error"' in page
     # The error is tied to the field: marked invalid and described by the message.
@@ -253,5 +257,5 @@ def test_a_date_in_year_9999_is_refused_on_its_field(login, leader, network_type
         f"{NEW}?type=learning", {"title": "T", "theme": "T", "planned_start": "9999-12-31"}
     )
     assert response.status_code == 200
-    assert "Vælg en dato mellem år 2000 og 2999." in response.content.decode()
+    assert "Angiv en dato mellem 1900 og 2999." in response.content.decode()
     assert not Network.objects.exists()

@@ -5,7 +5,7 @@ import pytest
 from networks import services
 from networks.models import Network, Status
 from networks.views.leader import PAGE_SIZE
-from tests.conftest import add_core, add_meetings, assert_sent_to_login
+from tests.factories import add_core, add_meetings, assert_sent_to_login
 
 URL = "/netvaerk/"
 

@@ -15,7 +15,7 @@ from django.db import transaction
 
 from networks import roles, services
 from networks.models import Decision, DecisionOutcome, Network, Status
-from tests.conftest import make_user
+from tests.factories import make_user
 
 SUBJECT = "Ny sag til Direktørforum: Velfærd med frivillige"
 

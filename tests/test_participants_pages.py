@@ -7,7 +7,7 @@ import time_machine
 
 from networks import services
 from networks.models import Participant
-from tests.conftest import add_core, assert_sent_to_login
+from tests.factories import add_core, assert_sent_to_login
 
 
 @pytest.fixture

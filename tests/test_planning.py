@@ -7,7 +7,8 @@ import pytest
 
 from networks import planning, services
 from networks.models import Status
-from tests.conftest import add_meetings
+from networks.rules import learning, welfare
+from tests.factories import add_meetings
 
 D = datetime.date
 
@@ -16,23 +17,31 @@ def days(proposals):
     return [p.day for p in proposals]
 
 
-# --- Learning: 4–5 meetings over about plan_months ------------------------------------------------
+# --- Learning: between min_meetings and max_meetings over about plan_months ---------------------
 
 
-def test_a_learning_plan_of_six_months_starting_on_january_31st_ends_on_july_31st(learning_type):
-    assert planning.learning_plan_end(learning_type, D(2027, 1, 31)) == D(2027, 7, 31)
+@pytest.fixture
+def six_month_plan(learning_type):
+    """The learning type with a plan of six months, whatever fixtures/network_types.json says: the
+    dates below are worked out by hand for it."""
+    learning_type.plan_months = 6
+    return learning_type
 
 
-def test_five_meetings_from_january_31st_are_spread_evenly_and_land_on_weekdays(learning_type):
-    proposals = planning.propose_learning(learning_type, D(2027, 1, 31), 5)
+def test_a_learning_plan_of_six_months_starting_on_january_31st_ends_on_july_31st(six_month_plan):
+    assert learning.plan_end(six_month_plan, D(2027, 1, 31)) == D(2027, 7, 31)
+
+
+def test_five_meetings_from_january_31st_are_spread_evenly_and_land_on_weekdays(six_month_plan):
+    proposals = learning.spread_meetings(six_month_plan, D(2027, 1, 31), 5)
     # Jan 31 is a Sunday (→ Monday); May 1 and Jul 31 are Saturdays (→ the Friday before).
     assert days(proposals) == [D(2027, 2, 1), D(2027, 3, 17), D(2027, 4, 30), D(2027, 6, 16), D(2027, 7, 30)]
     assert [p.title for p in proposals] == [f"Netværksmøde {n}" for n in range(1, 6)]
     assert all(day.weekday() < 5 for day in days(proposals))
 
 
-def test_a_plan_starting_on_august_31st_ends_on_the_last_day_of_february_in_a_leap_year(learning_type):
-    proposals = planning.propose_learning(learning_type, D(2027, 8, 31), 5)
+def test_a_plan_starting_on_august_31st_ends_on_the_last_day_of_february_in_a_leap_year(six_month_plan):
+    proposals = learning.spread_meetings(six_month_plan, D(2027, 8, 31), 5)
     assert days(proposals) == [
         D(2027, 8, 31),
         D(2027, 10, 15),
@@ -45,38 +54,51 @@ def test_a_plan_starting_on_august_31st_ends_on_the_last_day_of_february_in_a_le
 @pytest.mark.parametrize("month", range(1, 13))
 def test_a_plan_starting_on_any_months_last_day_gives_ordered_dates_within_the_plan(learning_type, month):
     start = D(2027, month, calendar.monthrange(2027, month)[1])
-    proposals = planning.propose_learning(learning_type, start, 5)
+    proposals = learning.spread_meetings(learning_type, start, 5)
     assert len(proposals) == 5
     assert days(proposals) == sorted(set(days(proposals)))
-    assert start <= days(proposals)[0] and days(proposals)[-1] <= planning.learning_plan_end(
-        learning_type, start
-    )
+    assert start <= days(proposals)[0] and days(proposals)[-1] <= learning.plan_end(learning_type, start)
 
 
-def test_four_meetings_span_the_same_six_months(learning_type):
-    proposals = planning.propose_learning(learning_type, D(2027, 3, 1), 4)
+def test_four_meetings_span_the_same_six_months(six_month_plan):
+    proposals = learning.spread_meetings(six_month_plan, D(2027, 3, 1), 4)
     # Every 61⅓ days; May 1 is a Saturday and moves to Friday April 30.
     assert days(proposals) == [D(2027, 3, 1), D(2027, 4, 30), D(2027, 7, 2), D(2027, 9, 1)]
 
 
 def test_the_span_follows_the_types_plan_months(learning_type):
     learning_type.plan_months = 3
-    proposals = planning.propose_learning(learning_type, D(2027, 3, 1), 4)
+    proposals = learning.spread_meetings(learning_type, D(2027, 3, 1), 4)
     assert days(proposals)[-1] == D(2027, 6, 1)
 
 
 @pytest.mark.parametrize(
-    ("existing", "choices"), [(0, [4, 5]), (2, [2, 3]), (3, [1, 2]), (4, [1]), (5, []), (6, [])]
+    ("limit", "offset"),
+    [
+        (None, 0),
+        ("min_meetings", -2),
+        ("min_meetings", -1),
+        ("min_meetings", 0),
+        ("max_meetings", 0),
+        ("max_meetings", 1),
+    ],
+    ids=["none", "two_below_the_minimum", "one_below_the_minimum", "the_minimum", "the_maximum", "over"],
 )
 def test_the_helper_offers_only_counts_that_keep_the_plan_within_the_types_limits(
-    learning_type, existing, choices
+    learning_type, limit, offset
 ):
-    assert planning.learning_count_choices(learning_type, existing) == choices
+    # With the fixture's 4–5 meetings: none planned → [4, 5], 2 → [2, 3], 3 → [1, 2], 4 → [1], 5 and 6 → [].
+    fewest, most = learning_type.min_meetings, learning_type.max_meetings
+    existing = 0 if limit is None else getattr(learning_type, limit) + offset
+    choices = [count for count in range(1, most + 1) if fewest <= existing + count <= most]
+
+    assert learning.count_choices(learning_type, existing) == choices
+    assert (choices == []) == (existing >= most)
 
 
 def test_the_counts_follow_the_types_minimum_and_maximum(learning_type):
     learning_type.min_meetings, learning_type.max_meetings = 2, 3
-    assert planning.learning_count_choices(learning_type, 0) == [2, 3]
+    assert learning.count_choices(learning_type, 0) == [2, 3]
 
 
 # --- Welfare: kick-off, midway and closing inside the sprint --------------------------------------
@@ -84,7 +106,7 @@ def test_the_counts_follow_the_types_minimum_and_maximum(learning_type):
 
 def test_a_28_day_sprint_gets_kick_off_midway_and_closing_inside_the_window():
     start, end = D(2027, 3, 1), D(2027, 3, 28)  # Monday to Sunday, 28 days
-    proposals = planning.propose_welfare(start, end)
+    proposals = welfare.sprint_meetings(start, end)
     assert [p.title for p in proposals] == ["Kick-off", "Midtvejsmøde", "Afslutningsmøde"]
     # The midpoint (Sunday 14th) moves to Monday; the last day (Sunday 28th) to the Friday before,
     # because the Monday after is outside the sprint.
@@ -93,12 +115,12 @@ def test_a_28_day_sprint_gets_kick_off_midway_and_closing_inside_the_window():
 
 
 def test_a_sprint_starting_on_a_saturday_starts_on_the_monday_not_before_the_window():
-    proposals = planning.propose_welfare(D(2027, 3, 6), D(2027, 4, 2))
+    proposals = welfare.sprint_meetings(D(2027, 3, 6), D(2027, 4, 2))
     assert days(proposals) == [D(2027, 3, 8), D(2027, 3, 19), D(2027, 4, 2)]
 
 
 def test_a_weekend_sprint_keeps_its_weekend_days_and_has_no_separate_midway_meeting():
-    proposals = planning.propose_welfare(D(2027, 3, 6), D(2027, 3, 7))
+    proposals = welfare.sprint_meetings(D(2027, 3, 6), D(2027, 3, 7))
     assert [(p.title, p.day) for p in proposals] == [
         ("Kick-off", D(2027, 3, 6)),
         ("Afslutningsmøde", D(2027, 3, 7)),

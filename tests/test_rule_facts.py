@@ -17,7 +17,7 @@ from networks.models import (
     Participant,
     ParticipantRole,
 )
-from tests.conftest import add_core
+from tests.factories import add_core
 
 COPENHAGEN = zoneinfo.ZoneInfo("Europe/Copenhagen")
 SEEDED_ON = datetime.date(2027, 3, 15)
@@ -63,7 +63,8 @@ def test_the_edges_give_the_same_facts_either_way(draft_welfare, sprint_end):
     network.sprint_start = sprint_end - datetime.timedelta(days=20)
     network.sprint_end = sprint_end
     network.save()
-    add_core(network, 2)
+    core = network.type.min_core_participants - 1  # one too few
+    add_core(network, core)
     add_core(network, 1, category=ActorCategory.CITIZEN, role=ParticipantRole.PERIPHERAL)
     # Left the network: counts for nothing, not even its category.
     gone = add_core(network, 1, category=ActorCategory.BUSINESS)[0]
@@ -82,12 +83,12 @@ def test_the_edges_give_the_same_facts_either_way(draft_welfare, sprint_end):
     grouped = selectors.with_rule_facts([Network.objects.get(pk=network.pk)])[0].rule_facts
     from_rows = rules.RuleFacts.from_rows(network.participants.all(), network.meetings.all())
     assert grouped == from_rows
-    assert grouped.core_count == 2
+    assert grouped.core_count == core
     assert grouped.categories == {ActorCategory.EMPLOYEE, ActorCategory.CITIZEN}
     assert grouped.has_commitment is False
     assert grouped.meeting_days == (sprint_end, day_after)
     found = rules.findings(selectors.with_rule_facts([network])[0])
-    assert "too_few_core_participants" in {f.code for f in found}  # 2 core; the type asks for more
+    assert "too_few_core_participants" in {f.code for f in found}  # one core participant too few
     late = [f for f in found if f.code == "meetings_after_sprint"]
     assert [f.message for f in late] == [
         "1 møde ligger efter sprintens sidste dag. Flyt det ind i sprinten, eller aflys det."

@@ -7,7 +7,15 @@ import pytest
 
 from networks import rules, services
 from networks.models import ActorCategory, Network, ParticipantRole, Status
-from tests.conftest import add_core, add_meetings, ready_to_start
+from tests.factories import (
+    PLAN_EDGE_IDS,
+    PLAN_EDGES,
+    add_core,
+    add_meetings,
+    plan_end,
+    ready_to_start,
+    sprint_of,
+)
 
 # Every test here uses the database; declared so pytest-django orders them before transactional tests.
 pytestmark = pytest.mark.django_db
@@ -99,22 +107,20 @@ def test_approval_required_disappears_once_approved(submitted_innovation, leader
     assert services.network_start(network=network, by=leader).status == Status.ACTIVE
 
 
-# --- About a year -----------------------------------------------------------------------------
+# --- About a year (the type's plan_months) ----------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("planned_end", "warns"),
-    [
-        (datetime.date(2028, 1, 1), False),  # exactly twelve months
-        (datetime.date(2028, 3, 2), False),  # 61 days late (2028 is a leap year): at the tolerance
-        (datetime.date(2028, 3, 3), True),  # 62 days late
-        (datetime.date(2027, 11, 1), False),  # 61 days early: at the tolerance
-        (datetime.date(2027, 10, 31), True),  # 62 days early
-    ],
-)
-def test_plan_duration_warning_around_twelve_months(draft_innovation, leader, planned_end, warns):
+@pytest.mark.parametrize(("direction", "past_the_tolerance", "warns"), PLAN_EDGES, ids=PLAN_EDGE_IDS)
+def test_plan_duration_warning_around_plan_months(
+    draft_innovation, leader, innovation_type, direction, past_the_tolerance, warns
+):
+    # With the fixture's twelve months ± 61 days: 1 January 2028, 2 March 2028 (a leap year), ...
+    days_off = direction * (innovation_type.duration_tolerance_days + past_the_tolerance)
     network = services.network_update(
-        network=draft_innovation, by=leader, planned_start=JAN_1_2027, planned_end=planned_end
+        network=draft_innovation,
+        by=leader,
+        planned_start=JAN_1_2027,
+        planned_end=plan_end(innovation_type, JAN_1_2027, days_off),
     )
 
     found = only(rules.findings(network), "plan_duration_unusual")
@@ -127,7 +133,7 @@ def test_plan_duration_warning_around_twelve_months(draft_innovation, leader, pl
 
 
 def test_no_politicians_or_management_warns_without_either(draft_innovation):
-    add_core(draft_innovation, 5, category=ActorCategory.EMPLOYEE)
+    add_core(draft_innovation, draft_innovation.type.min_core_participants, category=ActorCategory.EMPLOYEE)
 
     found = only(rules.findings(draft_innovation), "no_politicians_or_management")
 
@@ -137,22 +143,30 @@ def test_no_politicians_or_management_warns_without_either(draft_innovation):
 
 @pytest.mark.parametrize("category", [ActorCategory.POLITICIAN, ActorCategory.MANAGEMENT])
 def test_no_politicians_or_management_disappears_with_either(draft_innovation, category):
-    add_core(draft_innovation, 5, category=ActorCategory.EMPLOYEE)
+    add_core(draft_innovation, draft_innovation.type.min_core_participants, category=ActorCategory.EMPLOYEE)
     add_core(draft_innovation, 1, category=category, role=ParticipantRole.PERIPHERAL)
 
     assert "no_politicians_or_management" not in codes(rules.findings(draft_innovation))
 
 
-def test_narrow_actor_range_warns_with_3_actor_categories(draft_innovation):
-    for category in (ActorCategory.EMPLOYEE, ActorCategory.CITIZEN, ActorCategory.POLITICIAN):
-        add_core(draft_innovation, 2, category=category)
+def with_categories(network, count):
+    """Two core participants in each of `count` actor categories (politicians among the first)."""
+    categories = [ActorCategory.POLITICIAN, *(c for c in ActorCategory if c != ActorCategory.POLITICIAN)]
+    for category in categories[:count]:
+        add_core(network, 2, category=category)
+
+
+def test_narrow_actor_range_warns_with_one_actor_category_too_few(draft_innovation, innovation_type):
+    expected = innovation_type.min_actor_categories
+    with_categories(draft_innovation, expected - 1)
 
     found = only(rules.findings(draft_innovation), "narrow_actor_range")
 
     assert len(found) == 1
     assert found[0].level == rules.Level.WARNS
-    assert found[0].message.startswith("Netværket inddrager 3 aktørtyper;")
-    assert "mindst 4" in found[0].message
+    kinds = "aktørtype" if expected - 1 == 1 else "aktørtyper"
+    assert found[0].message.startswith(f"Netværket inddrager {expected - 1} {kinds};")
+    assert f"mindst {expected}" in found[0].message
 
 
 def test_narrow_actor_range_warning_is_correct_danish(draft_innovation):
@@ -167,30 +181,23 @@ def test_narrow_actor_range_warning_is_correct_danish(draft_innovation):
     assert "en innovationsnetværk" not in found.message
 
 
-def test_narrow_actor_range_is_gone_with_4_actor_categories(draft_innovation):
-    for category in (
-        ActorCategory.EMPLOYEE,
-        ActorCategory.CITIZEN,
-        ActorCategory.POLITICIAN,
-        ActorCategory.BUSINESS,
-    ):
-        add_core(draft_innovation, 2, category=category)
+def test_narrow_actor_range_is_gone_with_the_expected_actor_categories(draft_innovation, innovation_type):
+    with_categories(draft_innovation, innovation_type.min_actor_categories)
 
     assert "narrow_actor_range" not in codes(rules.findings(draft_innovation))
 
 
-def test_a_category_held_only_by_someone_who_left_does_not_count(draft_innovation):
-    for category in (ActorCategory.EMPLOYEE, ActorCategory.CITIZEN, ActorCategory.POLITICIAN):
-        add_core(draft_innovation, 2, category=category)
-    (business,) = add_core(draft_innovation, 1, category=ActorCategory.BUSINESS)
-    business.left_on = datetime.date(2027, 2, 1)
-    business.save()
+def test_a_category_held_only_by_someone_who_left_does_not_count(draft_innovation, innovation_type):
+    with_categories(draft_innovation, innovation_type.min_actor_categories - 1)
+    (other,) = add_core(draft_innovation, 1, category=ActorCategory.OTHER)
+    other.left_on = datetime.date(2027, 2, 1)
+    other.save()
 
     assert "narrow_actor_range" in codes(rules.findings(draft_innovation))
 
 
 def test_narrow_actor_range_is_not_a_welfare_rule(draft_welfare):
-    add_core(draft_welfare, 3)
+    add_core(draft_welfare, draft_welfare.type.min_core_participants)
 
     assert "narrow_actor_range" not in codes(rules.all_findings(draft_welfare))
 
@@ -256,31 +263,13 @@ def test_peripheral_participants_do_not_count_as_core(any_draft):
     assert "too_few_core_participants" in codes(rules.all_findings(any_draft))
 
 
-def test_the_minimum_of_core_participants_comes_from_the_type(innovation_type, welfare_type, learning_type):
-    # The fixture's parameters, which the boundary tests above rely on.
-    assert (innovation_type.min_core_participants, welfare_type.min_core_participants) == (5, 3)
-    assert learning_type.min_core_participants == 3
-
-
 def test_a_changed_type_parameter_changes_the_rule(draft_welfare, welfare_type):
-    add_core(draft_welfare, 3)
-    welfare_type.min_core_participants = 4
+    add_core(draft_welfare, welfare_type.min_core_participants)
+    welfare_type.min_core_participants += 1
     welfare_type.save()
     network = Network.objects.get(pk=draft_welfare.pk)
 
     assert "too_few_core_participants" in codes(rules.all_findings(network))
-
-
-@pytest.fixture
-def active_welfare(draft_welfare, leader):
-    network = ready_to_start(draft_welfare)
-    services.network_update(
-        network=network,
-        by=leader,
-        sprint_start=datetime.date(2027, 3, 1),
-        sprint_end=datetime.date(2027, 3, 28),
-    )
-    return services.network_start(network=network, by=leader)
 
 
 def test_outcome_summary_missing_blocks_conclude(active_welfare, leader):
@@ -367,12 +356,9 @@ def test_progress_of_a_fresh_welfare_draft(draft_welfare):
     assert rules.progress(draft_welfare) == (0, 4)
 
 
-def test_progress_of_a_welfare_draft_ready_to_start(draft_welfare, leader):
+def test_progress_of_a_welfare_draft_ready_to_start(draft_welfare, leader, welfare_type):
     network = services.network_update(
-        network=ready_to_start(draft_welfare),
-        by=leader,
-        sprint_start=datetime.date(2027, 3, 1),
-        sprint_end=datetime.date(2027, 3, 28),
+        network=ready_to_start(draft_welfare), by=leader, **sprint_of(welfare_type.sprint_max_days)
     )
 
     assert rules.progress(network) == (3, 4)
@@ -384,6 +370,6 @@ def test_progress_of_a_fresh_innovation_draft(draft_innovation):
 
 
 def test_progress_of_a_learning_draft_with_its_meetings(draft_learning):
-    add_meetings(draft_learning, 4)
+    add_meetings(draft_learning, draft_learning.type.min_meetings)
 
     assert rules.progress(draft_learning) == (1, 4)

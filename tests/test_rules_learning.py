@@ -1,5 +1,6 @@
-"""Learning networks: a plan of 4–5 network meetings (cancelled ones don't count), about six months,
-experts invited, and the participants' commitments recorded before concluding."""
+"""Learning networks: a plan of between the type's `min_meetings` and `max_meetings` network meetings
+(cancelled ones don't count) over about `plan_months`, experts invited, and the participants'
+commitments recorded before concluding. Every limit is read from the type's row."""
 
 import datetime
 
@@ -9,7 +10,7 @@ from django.utils import timezone
 
 from networks import rules, services
 from networks.models import ActorCategory, Meeting, MeetingStatus, ParticipantRole, Status
-from tests.conftest import add_core, add_meetings, ready_to_start
+from tests.factories import PLAN_EDGE_IDS, PLAN_EDGES, add_core, add_meetings, plan_end, ready_to_start
 
 # Every test here uses the database; declared so pytest-django orders them before transactional tests.
 pytestmark = pytest.mark.django_db
@@ -35,16 +36,28 @@ def ready_learning(draft_learning):
 
 
 @pytest.fixture
-def active_learning(ready_learning, leader):
-    add_meetings(ready_learning, 4)
+def active_learning(ready_learning, leader, learning_type):
+    add_meetings(ready_learning, learning_type.min_meetings)
     return services.network_start(network=ready_learning, by=leader)
+
+
+@pytest.fixture
+def most(learning_type):
+    """The most network meetings the plan may hold."""
+    return learning_type.max_meetings
+
+
+def one_too_many(network, most):
+    """The meeting after the plan's last allowed one, as the leader would add it."""
+    return Meeting(network=network, title=f"Netværksmøde {most + 1}", starts_at=at(datetime.date(2027, 7, 1)))
 
 
 # --- How many meetings ------------------------------------------------------------------------
 
 
-def test_learning_network_with_3_meetings_cannot_start(ready_learning, leader):
-    add_meetings(ready_learning, 3)
+def test_learning_network_with_one_meeting_too_few_cannot_start(ready_learning, leader, learning_type):
+    fewest = learning_type.min_meetings
+    add_meetings(ready_learning, fewest - 1)
 
     with pytest.raises(services.DomainError) as excinfo:
         services.network_start(network=ready_learning, by=leader)
@@ -52,59 +65,60 @@ def test_learning_network_with_3_meetings_cannot_start(ready_learning, leader):
     assert excinfo.value.code == "blocked"
     assert codes(excinfo.value.findings) == ["too_few_meetings"]
     assert excinfo.value.findings[0].message == (
-        "Planlæg mindst 4 netværksmøder, før netværket starter (har 3; aflyste møder tæller ikke)."
+        f"Planlæg mindst {fewest} netværksmøder, før netværket starter (har {fewest - 1}; "
+        "aflyste møder tæller ikke)."
     )
     ready_learning.refresh_from_db()
     assert ready_learning.status == Status.DRAFT
 
 
-@pytest.mark.parametrize("count", [4, 5])
-def test_learning_network_with_4_or_5_meetings_starts(ready_learning, leader, count):
-    add_meetings(ready_learning, count)
+@pytest.mark.parametrize("limit", ["min_meetings", "max_meetings"])
+def test_learning_network_with_the_fewest_or_the_most_meetings_starts(ready_learning, leader, limit):
+    add_meetings(ready_learning, getattr(ready_learning.type, limit))
 
     network = services.network_start(network=ready_learning, by=leader)
 
     assert network.status == Status.ACTIVE
 
 
-def test_a_sixth_planned_meeting_is_refused_on_the_status_field(draft_learning):
-    add_meetings(draft_learning, 5)
-    sixth = Meeting(network=draft_learning, title="Netværksmøde 6", starts_at=at(datetime.date(2027, 7, 1)))
+def test_a_planned_meeting_over_the_maximum_is_refused_on_the_status_field(draft_learning, most):
+    add_meetings(draft_learning, most)
 
     with pytest.raises(ValidationError) as excinfo:
-        sixth.full_clean()
+        one_too_many(draft_learning, most).full_clean()
 
     assert list(excinfo.value.message_dict) == ["status"]
 
 
-def test_the_sixth_meeting_refusal_is_correct_danish(draft_learning):
+def test_the_refusal_of_a_meeting_over_the_maximum_is_correct_danish(draft_learning, most):
     # "netværk" is neuter in Danish: "et læringsnetværk", never "en læringsnetværk".
-    add_meetings(draft_learning, 5)
-    sixth = Meeting(network=draft_learning, title="Netværksmøde 6", starts_at=at(datetime.date(2027, 7, 1)))
+    add_meetings(draft_learning, most)
 
     with pytest.raises(ValidationError) as excinfo:
-        sixth.full_clean()
+        one_too_many(draft_learning, most).full_clean()
 
     (message,) = excinfo.value.message_dict["status"]
-    assert "5 netværksmøder" in message
+    assert f"{most} netværksmøder" in message
     assert "et læringsnetværk" in message
     assert "en læringsnetværk" not in message
 
 
-def test_a_sixth_planned_meeting_is_refused_by_meeting_create_and_not_saved(draft_learning, leader):
-    add_meetings(draft_learning, 5)
+def test_a_planned_meeting_over_the_maximum_is_refused_by_meeting_create_and_not_saved(
+    draft_learning, leader, most
+):
+    add_meetings(draft_learning, most)
 
     with pytest.raises(ValidationError) as excinfo:
         services.meeting_create(
-            network=draft_learning, by=leader, title="Netværksmøde 6", starts_at=at(datetime.date(2027, 7, 1))
+            network=draft_learning, by=leader, title="Ekstra møde", starts_at=at(datetime.date(2027, 7, 1))
         )
 
     assert "status" in excinfo.value.message_dict
-    assert draft_learning.meetings.count() == 5
+    assert draft_learning.meetings.count() == most
 
 
-def test_a_sixth_held_meeting_is_refused_too(draft_learning, leader):
-    add_meetings(draft_learning, 5, status=MeetingStatus.HELD)
+def test_a_held_meeting_over_the_maximum_is_refused_too(draft_learning, leader, most):
+    add_meetings(draft_learning, most, status=MeetingStatus.HELD)
 
     with pytest.raises(ValidationError):
         services.meeting_create(
@@ -115,22 +129,22 @@ def test_a_sixth_held_meeting_is_refused_too(draft_learning, leader):
             status=MeetingStatus.HELD,
         )
 
-    assert draft_learning.meetings.count() == 5
+    assert draft_learning.meetings.count() == most
 
 
-def test_the_fifth_meeting_is_accepted_by_meeting_create(draft_learning, leader):
-    add_meetings(draft_learning, 4)
+def test_the_last_allowed_meeting_is_accepted_by_meeting_create(draft_learning, leader, most):
+    add_meetings(draft_learning, most - 1)
 
     meeting = services.meeting_create(
-        network=draft_learning, by=leader, title="Netværksmøde 5", starts_at=at(datetime.date(2027, 6, 1))
+        network=draft_learning, by=leader, title="Sidste møde", starts_at=at(datetime.date(2027, 6, 1))
     )
 
     assert meeting.pk is not None
-    assert non_cancelled(draft_learning) == 5
+    assert non_cancelled(draft_learning) == most
 
 
-def test_a_cancelled_sixth_meeting_is_allowed(draft_learning, leader):
-    add_meetings(draft_learning, 5)
+def test_a_cancelled_meeting_over_the_maximum_is_allowed(draft_learning, leader, most):
+    add_meetings(draft_learning, most)
 
     meeting = services.meeting_create(
         network=draft_learning,
@@ -141,23 +155,23 @@ def test_a_cancelled_sixth_meeting_is_allowed(draft_learning, leader):
     )
 
     assert meeting.pk is not None
-    assert draft_learning.meetings.count() == 6
-    assert non_cancelled(draft_learning) == 5
+    assert draft_learning.meetings.count() == most + 1
+    assert non_cancelled(draft_learning) == most
 
 
-def test_a_cancelled_meeting_leaves_room_for_a_fifth(draft_learning, leader):
-    add_meetings(draft_learning, 4)
+def test_a_cancelled_meeting_leaves_room_for_the_last_allowed_one(draft_learning, leader, most):
+    add_meetings(draft_learning, most - 1)
     add_meetings(draft_learning, 1, status=MeetingStatus.CANCELLED, first=datetime.date(2027, 6, 1))
 
     services.meeting_create(
-        network=draft_learning, by=leader, title="Netværksmøde 5", starts_at=at(datetime.date(2027, 6, 15))
+        network=draft_learning, by=leader, title="Sidste møde", starts_at=at(datetime.date(2027, 6, 15))
     )
 
-    assert non_cancelled(draft_learning) == 5
+    assert non_cancelled(draft_learning) == most
 
 
-def test_5_planned_and_1_cancelled_meeting_can_start(ready_learning, leader):
-    add_meetings(ready_learning, 5)
+def test_the_most_planned_and_1_cancelled_meeting_can_start(ready_learning, leader, most):
+    add_meetings(ready_learning, most)
     add_meetings(ready_learning, 1, status=MeetingStatus.CANCELLED, first=datetime.date(2027, 7, 1))
 
     assert "too_many_meetings" not in codes(rules.all_findings(ready_learning))
@@ -166,19 +180,20 @@ def test_5_planned_and_1_cancelled_meeting_can_start(ready_learning, leader):
     assert network.status == Status.ACTIVE
 
 
-def test_3_planned_and_2_cancelled_meetings_cannot_start(ready_learning, leader):
-    add_meetings(ready_learning, 3)
+def test_one_planned_too_few_and_2_cancelled_meetings_cannot_start(ready_learning, leader, learning_type):
+    planned = learning_type.min_meetings - 1
+    add_meetings(ready_learning, planned)
     add_meetings(ready_learning, 2, status=MeetingStatus.CANCELLED, first=datetime.date(2027, 5, 1))
 
     with pytest.raises(services.DomainError) as excinfo:
         services.network_start(network=ready_learning, by=leader)
 
     assert codes(excinfo.value.findings) == ["too_few_meetings"]
-    assert "(har 3;" in excinfo.value.findings[0].message
+    assert f"(har {planned};" in excinfo.value.findings[0].message
 
 
-def test_uncancelling_a_meeting_when_5_are_planned_is_refused(draft_learning, leader):
-    add_meetings(draft_learning, 5)
+def test_uncancelling_a_meeting_when_the_most_are_planned_is_refused(draft_learning, leader, most):
+    add_meetings(draft_learning, most)
     (cancelled,) = add_meetings(
         draft_learning, 1, status=MeetingStatus.CANCELLED, first=datetime.date(2027, 7, 1)
     )
@@ -189,11 +204,13 @@ def test_uncancelling_a_meeting_when_5_are_planned_is_refused(draft_learning, le
     assert "status" in excinfo.value.message_dict
     cancelled.refresh_from_db()
     assert cancelled.status == MeetingStatus.CANCELLED
-    assert non_cancelled(draft_learning) == 5
+    assert non_cancelled(draft_learning) == most
 
 
-def test_uncancelling_a_meeting_when_4_are_planned_is_allowed(draft_learning, leader):
-    add_meetings(draft_learning, 4)
+def test_uncancelling_a_meeting_when_one_less_than_the_most_are_planned_is_allowed(
+    draft_learning, leader, most
+):
+    add_meetings(draft_learning, most - 1)
     (cancelled,) = add_meetings(
         draft_learning, 1, status=MeetingStatus.CANCELLED, first=datetime.date(2027, 7, 1)
     )
@@ -204,9 +221,9 @@ def test_uncancelling_a_meeting_when_4_are_planned_is_allowed(draft_learning, le
     assert cancelled.status == MeetingStatus.PLANNED
 
 
-def test_editing_one_of_5_planned_meetings_is_allowed(draft_learning, leader):
+def test_editing_one_of_the_most_planned_meetings_is_allowed(draft_learning, leader, most):
     # The meeting being edited is already in the plan, so it must not count against itself.
-    meetings = add_meetings(draft_learning, 5)
+    meetings = add_meetings(draft_learning, most)
 
     services.meeting_update(meeting=meetings[-1], by=leader, title="Opsamling", status=MeetingStatus.HELD)
 
@@ -214,22 +231,19 @@ def test_editing_one_of_5_planned_meetings_is_allowed(draft_learning, leader):
     assert (meetings[-1].title, meetings[-1].status) == ("Opsamling", MeetingStatus.HELD)
 
 
-# --- About six months -------------------------------------------------------------------------
+# --- About plan_months ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("planned_end", "warns"),
-    [
-        (datetime.date(2027, 7, 1), False),  # exactly six months
-        (datetime.date(2027, 8, 1), False),  # 31 days late: at the tolerance
-        (datetime.date(2027, 8, 2), True),  # 32 days late
-        (datetime.date(2027, 5, 31), False),  # 31 days early: at the tolerance
-        (datetime.date(2027, 5, 30), True),  # 32 days early
-    ],
-)
-def test_plan_duration_warning_around_six_months(draft_learning, leader, planned_end, warns):
+@pytest.mark.parametrize(("direction", "past_the_tolerance", "warns"), PLAN_EDGES, ids=PLAN_EDGE_IDS)
+def test_plan_duration_warning_around_plan_months(
+    draft_learning, leader, learning_type, direction, past_the_tolerance, warns
+):
+    days_off = direction * (learning_type.duration_tolerance_days + past_the_tolerance)
     network = services.network_update(
-        network=draft_learning, by=leader, planned_start=JAN_1, planned_end=planned_end
+        network=draft_learning,
+        by=leader,
+        planned_start=JAN_1,
+        planned_end=plan_end(learning_type, JAN_1, days_off),
     )
 
     found = [f for f in rules.findings(network) if f.code == "plan_duration_unusual"]
@@ -238,16 +252,18 @@ def test_plan_duration_warning_around_six_months(draft_learning, leader, planned
     assert all(f.level == rules.Level.WARNS for f in found)
 
 
-def test_plan_duration_warning_is_correct_danish(draft_learning, leader):
-    network = services.network_update(
-        network=draft_learning, by=leader, planned_start=JAN_1, planned_end=datetime.date(2027, 12, 31)
-    )
+def test_plan_duration_warning_is_correct_danish(draft_learning, leader, learning_type):
+    end = plan_end(learning_type, JAN_1, learning_type.duration_tolerance_days + 1)
+    network = services.network_update(network=draft_learning, by=leader, planned_start=JAN_1, planned_end=end)
 
     (found,) = [f for f in rules.findings(network) if f.code == "plan_duration_unusual"]
 
     # "netværk" is neuter in Danish: "et læringsnetværk", never "en læringsnetværk".
-    assert found.message.startswith("Planen strækker sig over 364 dage; et læringsnetværk er typisk planlagt")
-    assert "ca. 6 måneder" in found.message
+    days = (end - JAN_1).days
+    assert found.message.startswith(
+        f"Planen strækker sig over {days} dage; et læringsnetværk er typisk planlagt"
+    )
+    assert f"ca. {learning_type.plan_months} måneder" in found.message
 
 
 def test_missing_planned_period_warns_instead_of_plan_duration(draft_learning):
@@ -257,11 +273,11 @@ def test_missing_planned_period_warns_instead_of_plan_duration(draft_learning):
     assert "plan_duration_unusual" not in found
 
 
-def test_plan_duration_warning_does_not_block_start(ready_learning, leader):
-    add_meetings(ready_learning, 4)
-    network = services.network_update(
-        network=ready_learning, by=leader, planned_start=JAN_1, planned_end=datetime.date(2027, 12, 31)
-    )
+def test_plan_duration_warning_does_not_block_start(ready_learning, leader, learning_type):
+    add_meetings(ready_learning, learning_type.min_meetings)
+    end = plan_end(learning_type, JAN_1, learning_type.duration_tolerance_days + 1)
+    network = services.network_update(network=ready_learning, by=leader, planned_start=JAN_1, planned_end=end)
+    assert "plan_duration_unusual" in codes(rules.findings(network))
 
     assert services.network_start(network=network, by=leader).status == Status.ACTIVE
 

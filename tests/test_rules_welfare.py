@@ -1,5 +1,7 @@
-"""Welfare networks: the sprint window (at most 28 days, end after start), setup before the sprint,
-citizens involved, meetings inside the sprint, and a reminder when the sprint is over."""
+"""Welfare networks: the sprint window (at most the type's `sprint_max_days`, end after start), setup
+before the sprint, citizens involved, meetings inside the sprint, and a reminder when the sprint is over.
+
+The sprint starts on 1 March 2027; its last allowed day is read from the type's row (`last_day`)."""
 
 import datetime
 from zoneinfo import ZoneInfo
@@ -18,14 +20,25 @@ from networks.models import (
     ParticipantRole,
     Status,
 )
-from tests.conftest import add_core, ready_to_start
+from tests.factories import add_core, ready_to_start, sprint_of
 
 # Every test here uses the database; declared so pytest-django orders them before transactional tests.
 pytestmark = pytest.mark.django_db
 
 MARCH_1 = datetime.date(2027, 3, 1)
-MARCH_28 = datetime.date(2027, 3, 28)
-MARCH_29 = datetime.date(2027, 3, 29)
+ONE_DAY = datetime.timedelta(days=1)
+
+
+@pytest.fixture
+def last_day(welfare_type):
+    """The last day of the longest sprint the type allows from 1 March 2027."""
+    return sprint_of(welfare_type.sprint_max_days, MARCH_1)["sprint_end"]
+
+
+@pytest.fixture
+def day_after(last_day):
+    """The first day after that sprint: one day too long for a sprint from 1 March."""
+    return last_day + ONE_DAY
 
 
 def codes(found):
@@ -40,8 +53,10 @@ def force_sprint(network, start, end):
 
 
 def march_sprint(network, leader):
-    """The sprint 1–28 March 2027, set the way the leader sets it."""
-    return services.network_update(network=network, by=leader, sprint_start=MARCH_1, sprint_end=MARCH_28)
+    """The longest sprint the type allows from 1 March 2027, set the way the leader sets it."""
+    return services.network_update(
+        network=network, by=leader, **sprint_of(network.type.sprint_max_days, MARCH_1)
+    )
 
 
 def meeting_at(network, day, hour, minute=0, *, status=MeetingStatus.PLANNED):
@@ -49,53 +64,49 @@ def meeting_at(network, day, hour, minute=0, *, status=MeetingStatus.PLANNED):
     return Meeting.objects.create(network=network, title="Sprintmøde", starts_at=starts, status=status)
 
 
-@pytest.fixture
-def active_welfare(draft_welfare, leader):
-    """A welfare network whose sprint runs 1–28 March 2027, started."""
-    network = march_sprint(ready_to_start(draft_welfare), leader)
-    return services.network_start(network=network, by=leader)
-
-
 # --- The sprint window ------------------------------------------------------------------------
 
 
-def test_sprint_of_28_days_is_allowed(draft_welfare, leader):
+def test_a_sprint_of_the_types_maximum_length_is_allowed(draft_welfare, leader, last_day):
     network = services.network_update(
-        network=draft_welfare, by=leader, sprint_start=MARCH_1, sprint_end=MARCH_28
+        network=draft_welfare, by=leader, sprint_start=MARCH_1, sprint_end=last_day
     )
 
     network.full_clean()
     network.refresh_from_db()
-    assert (network.sprint_start, network.sprint_end) == (MARCH_1, MARCH_28)
+    assert (network.sprint_start, network.sprint_end) == (MARCH_1, last_day)
     found = codes(rules.all_findings(network))
     assert "sprint_too_long" not in found
     assert "sprint_end_not_after_start" not in found
     assert "sprint_window_missing" not in found
 
 
-def test_sprint_of_29_days_is_refused_on_the_sprint_end_field(draft_welfare):
-    draft_welfare.sprint_start, draft_welfare.sprint_end = MARCH_1, MARCH_29
+def test_a_sprint_one_day_over_the_maximum_is_refused_on_the_sprint_end_field(
+    draft_welfare, welfare_type, last_day, day_after
+):
+    draft_welfare.sprint_start, draft_welfare.sprint_end = MARCH_1, day_after
 
     with pytest.raises(ValidationError) as excinfo:
         draft_welfare.full_clean()
 
+    most = welfare_type.sprint_max_days
     assert excinfo.value.message_dict["sprint_end"] == [
-        "Sprinten må højst vare 28 dage, første og sidste dag medregnet; den valgte varer 29 dage. "
-        "Flyt den sidste dag til senest 28.03.2027."
+        f"Sprinten må højst vare {most} dage, første og sidste dag medregnet; den valgte varer "
+        f"{most + 1} dage. Flyt den sidste dag til senest {last_day:%d.%m.%Y}."
     ]
 
 
-def test_sprint_of_29_days_is_not_saved_by_network_update(draft_welfare, leader):
+def test_a_sprint_one_day_over_the_maximum_is_not_saved_by_network_update(draft_welfare, leader, day_after):
     with pytest.raises(ValidationError) as excinfo:
-        services.network_update(network=draft_welfare, by=leader, sprint_start=MARCH_1, sprint_end=MARCH_29)
+        services.network_update(network=draft_welfare, by=leader, sprint_start=MARCH_1, sprint_end=day_after)
 
     assert "sprint_end" in excinfo.value.message_dict
     draft_welfare.refresh_from_db()
     assert (draft_welfare.sprint_start, draft_welfare.sprint_end) == (None, None)
 
 
-def test_sprint_of_29_days_blocks_start(draft_welfare, leader):
-    network = force_sprint(ready_to_start(draft_welfare), MARCH_1, MARCH_29)
+def test_a_sprint_one_day_over_the_maximum_blocks_start(draft_welfare, leader, day_after):
+    network = force_sprint(ready_to_start(draft_welfare), MARCH_1, day_after)
 
     assert codes(rules.blocking(network, rules.Action.START)) == ["sprint_too_long"]
     with pytest.raises(services.DomainError) as excinfo:
@@ -126,7 +137,7 @@ def test_sprint_that_does_not_end_after_it_starts_is_refused(draft_welfare, end)
 
 @pytest.mark.parametrize(
     ("start", "end"),
-    [(None, None), (MARCH_1, None), (None, MARCH_28)],
+    [(None, None), (MARCH_1, None), (None, datetime.date(2027, 3, 20))],
     ids=["no_window", "no_last_day", "no_first_day"],
 )
 def test_missing_sprint_window_blocks_start(draft_welfare, leader, start, end):
@@ -184,17 +195,18 @@ def test_a_citizen_who_has_left_does_not_count_as_involved(draft_welfare):
 # --- Meetings after the sprint ----------------------------------------------------------------
 
 
-def test_meeting_late_on_the_sprints_last_day_gives_no_warning(draft_welfare, leader):
+def test_meeting_late_on_the_sprints_last_day_gives_no_warning(draft_welfare, leader, last_day):
     draft_welfare = march_sprint(draft_welfare, leader)
-    meeting_at(draft_welfare, MARCH_28, 23, 30)
+    meeting_at(draft_welfare, last_day, 23, 30)
 
     assert "meetings_after_sprint" not in codes(rules.findings(draft_welfare))
 
 
-def test_meeting_just_after_midnight_after_the_sprint_warns(draft_welfare, leader):
-    # 00:30 on 29 March in Copenhagen is still 28 March in UTC: the rule must use the local date.
+def test_meeting_just_after_midnight_after_the_sprint_warns(draft_welfare, leader, day_after):
+    # 00:30 on the day after the sprint in Copenhagen is still its last day in UTC: the rule must use
+    # the local date.
     draft_welfare = march_sprint(draft_welfare, leader)
-    meeting_at(draft_welfare, MARCH_29, 0, 30)
+    meeting_at(draft_welfare, day_after, 0, 30)
 
     found = [f for f in rules.findings(draft_welfare) if f.code == "meetings_after_sprint"]
 
@@ -205,20 +217,20 @@ def test_meeting_just_after_midnight_after_the_sprint_warns(draft_welfare, leade
     )
 
 
-def test_meetings_after_sprint_warning_counts_the_late_meetings(draft_welfare, leader):
+def test_meetings_after_sprint_warning_counts_the_late_meetings(draft_welfare, leader, day_after):
     draft_welfare = march_sprint(draft_welfare, leader)
     meeting_at(draft_welfare, MARCH_1, 9)
-    meeting_at(draft_welfare, MARCH_29, 9)
-    meeting_at(draft_welfare, datetime.date(2027, 4, 12), 9)
+    meeting_at(draft_welfare, day_after, 9)
+    meeting_at(draft_welfare, day_after + datetime.timedelta(days=14), 9)
 
     (found,) = [f for f in rules.findings(draft_welfare) if f.code == "meetings_after_sprint"]
 
     assert found.message.startswith("2 møder ligger efter sprintens sidste dag.")
 
 
-def test_a_cancelled_meeting_after_the_sprint_gives_no_warning(draft_welfare, leader):
+def test_a_cancelled_meeting_after_the_sprint_gives_no_warning(draft_welfare, leader, day_after):
     draft_welfare = march_sprint(draft_welfare, leader)
-    meeting_at(draft_welfare, MARCH_29, 9, status=MeetingStatus.CANCELLED)
+    meeting_at(draft_welfare, day_after, 9, status=MeetingStatus.CANCELLED)
 
     assert "meetings_after_sprint" not in codes(rules.findings(draft_welfare))
 
@@ -226,14 +238,22 @@ def test_a_cancelled_meeting_after_the_sprint_gives_no_warning(draft_welfare, le
 # --- Sprint over, network not concluded -------------------------------------------------------
 
 
-@pytest.mark.parametrize("today", [MARCH_1, datetime.date(2027, 3, 27), MARCH_28])
-def test_no_sprint_ended_warning_during_the_sprint_or_on_its_last_day(active_welfare, today):
+@pytest.mark.parametrize(
+    "days_before_the_end", [None, 1, 0], ids=["first_day", "day_before_last", "last_day"]
+)
+def test_no_sprint_ended_warning_during_the_sprint_or_on_its_last_day(
+    active_welfare, last_day, days_before_the_end
+):
+    today = (
+        MARCH_1 if days_before_the_end is None else last_day - datetime.timedelta(days=days_before_the_end)
+    )
+
     assert "sprint_ended_not_concluded" not in codes(rules.findings(active_welfare, today=today))
 
 
-def test_sprint_ended_warning_appears_the_day_after_the_sprint(active_welfare):
+def test_sprint_ended_warning_appears_the_day_after_the_sprint(active_welfare, day_after):
     found = [
-        f for f in rules.findings(active_welfare, today=MARCH_29) if f.code == "sprint_ended_not_concluded"
+        f for f in rules.findings(active_welfare, today=day_after) if f.code == "sprint_ended_not_concluded"
     ]
 
     assert len(found) == 1
@@ -241,20 +261,25 @@ def test_sprint_ended_warning_appears_the_day_after_the_sprint(active_welfare):
     assert found[0].message == "Sprinten sluttede for 1 dag siden. Skriv resultatet, og afslut netværket."
 
 
-def test_sprint_ended_warning_uses_the_local_date_of_the_clock(active_welfare):
-    # 23:30 UTC on 28 March is already 29 March in Copenhagen (summer time began that night).
-    with time_machine.travel(datetime.datetime(2027, 3, 28, 23, 30, tzinfo=ZoneInfo("UTC")), tick=False):
+def test_sprint_ended_warning_uses_the_local_date_of_the_clock(active_welfare, last_day):
+    # 23:30 UTC on the sprint's last day is already the next day in Copenhagen, in summer time or not
+    # (summer time begins in the night after 28 March 2027).
+    late_on_the_last_day = datetime.datetime.combine(last_day, datetime.time(23, 30), tzinfo=ZoneInfo("UTC"))
+    with time_machine.travel(late_on_the_last_day, tick=False):
         found = codes(rules.findings(active_welfare))
-    with time_machine.travel(datetime.datetime(2027, 4, 5, 12, 0, tzinfo=ZoneInfo("Europe/Copenhagen"))):
+    eight_days_later = datetime.datetime.combine(
+        last_day + datetime.timedelta(days=8), datetime.time(12), tzinfo=ZoneInfo("Europe/Copenhagen")
+    )
+    with time_machine.travel(eight_days_later):
         (later,) = [f for f in rules.findings(active_welfare) if f.code == "sprint_ended_not_concluded"]
 
     assert "sprint_ended_not_concluded" in found
     assert later.message.startswith("Sprinten sluttede for 8 dage siden.")
 
 
-def test_sprint_ended_warning_is_only_for_active_networks(draft_welfare, leader):
+def test_sprint_ended_warning_is_only_for_active_networks(draft_welfare, leader, last_day):
     draft_welfare = march_sprint(draft_welfare, leader)
 
-    found = rules.findings(draft_welfare, today=datetime.date(2027, 4, 30))
+    found = rules.findings(draft_welfare, today=last_day + datetime.timedelta(days=33))
 
     assert "sprint_ended_not_concluded" not in codes(found)

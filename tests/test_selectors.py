@@ -115,3 +115,38 @@ def test_network_for_user_raises_404_for_someone_elses_network(request, networks
 def test_network_for_user_raises_404_for_a_pk_that_is_no_network(administrator, networks, pk):
     with pytest.raises(Http404):
         selectors.network_for_user(administrator, pk)
+
+
+# --- The start page ---------------------------------------------------------------------------
+
+
+def titles(networks):
+    return [network.title for network in networks]
+
+
+def test_the_start_page_lists_a_directors_own_network_and_the_cases_waiting(direktoer, networks):
+    start = selectors.start_page(direktoer, page=1, page_size=25)
+    assert titles(start.mine_open) == ["Direktørens eget"]
+    assert titles(start.awaiting_decision) == ["Fremtidens skole"]
+    assert (start.other_open, start.is_direktoerforum, start.shows_mine) == ([], True, True)
+
+
+def test_the_start_page_gives_an_administrator_other_leaders_open_networks_a_page_at_a_time(
+    administrator, leader, networks
+):
+    services.network_cancel(network=networks["leader_learning"], by=leader, comment="Droppet.")
+    first = selectors.start_page(administrator, page=1, page_size=2)
+    second = selectors.start_page(administrator, page=2, page_size=2)
+    # Open and not waiting for Direktørforum, by title; the cancelled one is on no page.
+    assert titles(first.other_open) == ["Direktørens eget", "Frivillige mod ensomhed"]
+    assert titles(second.other_open) == ["Klima på tværs", "Tryg i Hyldespjældet"]
+    assert (first.other_open_has_next, second.other_open_has_next) == (True, False)
+    assert titles(first.awaiting_decision) == ["Fremtidens skole"]
+    assert (first.mine_open, first.shows_mine) == ([], False)
+
+
+def test_the_start_page_keeps_a_leaders_closed_networks_apart(leader, networks):
+    services.network_cancel(network=networks["leader_learning"], by=leader, comment="Droppet.")
+    start = selectors.start_page(leader, page=1, page_size=25)
+    assert titles(start.mine_open) == ["Frivillige mod ensomhed"]
+    assert titles(start.mine_closed) == ["Hvem er de frivillige?"]

@@ -16,7 +16,7 @@ from django.core.management import CommandError, call_command
 
 from networks import reminders, roles, services
 from networks.models import MeetingStatus, Network, ReminderKind, SentReminder
-from tests.conftest import add_meetings, make_user, ready_to_start
+from tests.factories import add_meetings, make_user, ready_to_start
 
 CPH = ZoneInfo("Europe/Copenhagen")
 
@@ -148,15 +148,18 @@ def test_the_command_uses_the_local_date_without_date(time_machine, leader_email
 
 # --- Welfare sprints --------------------------------------------------------------------------
 
-SPRINT_START = datetime.date(2027, 3, 1)
 SPRINT_END = datetime.date(2027, 3, 28)
+
+
+def sprint_to_the_end(network) -> dict[str, datetime.date]:
+    """The longest sprint the type allows, ending on 28 March 2027 (1–28 March with 28 days)."""
+    days = network.type.sprint_max_days
+    return {"sprint_start": SPRINT_END - datetime.timedelta(days=days - 1), "sprint_end": SPRINT_END}
 
 
 @pytest.fixture
 def active_welfare(leader, leader_email, draft_welfare):
-    services.network_update(
-        network=draft_welfare, by=leader, sprint_start=SPRINT_START, sprint_end=SPRINT_END
-    )
+    services.network_update(network=draft_welfare, by=leader, **sprint_to_the_end(draft_welfare))
     ready_to_start(draft_welfare)
     return services.network_start(network=draft_welfare, by=leader)
 
@@ -214,9 +217,7 @@ def test_a_concluded_network_gets_no_sprint_reminder(leader, active_welfare, mai
 
 
 def test_a_sprint_not_yet_started_gets_no_reminder(leader, leader_email, draft_welfare, mailoutbox):
-    services.network_update(
-        network=draft_welfare, by=leader, sprint_start=SPRINT_START, sprint_end=SPRINT_END
-    )
+    services.network_update(network=draft_welfare, by=leader, **sprint_to_the_end(draft_welfare))
     run(datetime.date(2027, 3, 25))
     run(datetime.date(2027, 3, 29))
     assert mailoutbox == []
@@ -233,12 +234,13 @@ def other_learning(other_leader, learning_type):
     return services.network_create(by=other_leader, type=learning_type, title="Fuld plan", theme="Viden")
 
 
-def test_a_learning_network_with_3_planned_meetings_is_reminded(
+def test_a_learning_network_with_one_planned_meeting_too_few_is_reminded(
     leader_email, draft_learning, other_learning, mailoutbox
 ):
-    add_meetings(draft_learning, 3)
+    fewest = draft_learning.type.min_meetings
+    add_meetings(draft_learning, fewest - 1)
     add_meetings(draft_learning, 1, status=MeetingStatus.CANCELLED, first=datetime.date(2027, 5, 1))
-    add_meetings(other_learning, 4)
+    add_meetings(other_learning, fewest)
 
     run(TUESDAY)
     run(TUESDAY)
@@ -247,12 +249,12 @@ def test_a_learning_network_with_3_planned_meetings_is_reminded(
     assert message.to == ["lene@albertslund.dk"]
     assert message.subject == "Planlæg flere møder i Hvem er de frivillige?"
     assert "Mødeplanen for læringsnetværket Hvem er de frivillige? er ikke komplet:" in message.body
-    assert "Planlæg mindst 4 netværksmøder, før netværket starter (har 3;" in message.body
+    assert f"Planlæg mindst {fewest} netværksmøder, før netværket starter (har {fewest - 1};" in message.body
     assert sent(ReminderKind.TOO_FEW_MEETINGS) == 1
 
 
 def test_the_meeting_plan_reminder_is_weekly(leader_email, draft_learning, mailoutbox):
-    add_meetings(draft_learning, 3)
+    add_meetings(draft_learning, draft_learning.type.min_meetings - 1)
     run(TUESDAY)
     run(datetime.date(2026, 12, 6))  # Sunday, same week
     assert len(mailoutbox) == 1
@@ -262,7 +264,7 @@ def test_the_meeting_plan_reminder_is_weekly(leader_email, draft_learning, mailo
 
 
 def test_a_cancelled_learning_network_is_not_reminded(leader, leader_email, draft_learning, mailoutbox):
-    add_meetings(draft_learning, 3)
+    add_meetings(draft_learning, draft_learning.type.min_meetings - 1)
     services.network_cancel(network=draft_learning, by=leader, comment="Ingen deltagere.")
     run(TUESDAY)
     assert mailoutbox == []
@@ -428,7 +430,7 @@ def test_a_failing_send_is_not_recorded_and_goes_out_next_run(
 
 
 def test_send_due_returns_the_count_per_kind(leader_email, meetings, draft_learning, mailoutbox):
-    add_meetings(draft_learning, 3, first=datetime.date(2027, 2, 1))
+    add_meetings(draft_learning, draft_learning.type.min_meetings - 1, first=datetime.date(2027, 2, 1))
     first = reminders.send_due(SATURDAY)
     second = reminders.send_due(SATURDAY)
     assert first == {ReminderKind.MEETING_TOMORROW: 3, ReminderKind.TOO_FEW_MEETINGS: 1}

@@ -13,11 +13,11 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.test import RequestFactory
 
 from networks import services
-from networks.forms import REFUSED, MeetingForm, ParticipantForm, call_service
+from networks.forms import MeetingForm, ParticipantForm
 from networks.models import ActorCategory, ParticipantRole
 from networks.rules import Finding, Level
 from networks.services import DomainError, RoleRefused
-from networks.views.access import call_service_with_messages
+from networks.views.helpers import REFUSED, call_service, call_service_with_messages
 
 
 class ExampleForm(forms.Form):

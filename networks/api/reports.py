@@ -8,7 +8,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from networks import reports, roles
+from networks import reporting, roles
 from networks.api.views import RequestLanguageMixin
 
 FILTER_PARAMETERS = [
@@ -38,9 +38,9 @@ class ReportSummary(RequestLanguageMixin, APIView):
     def get(self, request):
         if not roles.is_administrator(request.user):
             raise exceptions.PermissionDenied(_("Kun administratorer har adgang til rapporterne."))
-        report_filter = reports.ReportFilter.from_params(request.query_params)
+        report_filter = reporting.ReportFilter.from_params(request.query_params)
         if report_filter.errors:
             return Response(
                 {"detail": _("Filteret er ugyldigt."), "errors": report_filter.errors}, status=400
             )
-        return Response(reports.cached_summary(report_filter, today=timezone.localdate()))
+        return Response(reporting.cached_summary(report_filter, today=timezone.localdate()))

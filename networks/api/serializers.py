@@ -15,6 +15,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from networks import rules
+from networks.dates import EARLIEST_DATE, LATEST_DATE
 from networks.models import (
     Decision,
     Meeting,
@@ -27,12 +28,10 @@ from networks.models import (
     WelfareTrack,
 )
 
-# Dates outside this span are typing mistakes; far outside it, the rules' date arithmetic (a
+# Dates outside the app's span are typing mistakes; far outside it, the rules' date arithmetic (a
 # sprint's last allowed day, a plan's expected end) would overflow Python's dates near year 9999.
-EARLIEST_DATE = datetime.date(1900, 1, 1)
-LATEST_DATE = datetime.date(2100, 12, 31)
-EARLIEST_DATETIME = datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)
-LATEST_DATETIME = datetime.datetime(2100, 12, 31, 23, 59, 59, tzinfo=datetime.UTC)
+EARLIEST_DATETIME = datetime.datetime.combine(EARLIEST_DATE, datetime.time.min, tzinfo=datetime.UTC)
+LATEST_DATETIME = datetime.datetime.combine(LATEST_DATE, datetime.time.max, tzinfo=datetime.UTC)
 # Free text (purpose, mandate, minutes, ...) has no length in the database; this bounds one request.
 TEXT_MAX_LENGTH = 20_000
 MAX_LIST_LENGTH = 500

@@ -5,7 +5,6 @@ Members and administrators see the pages (anyone else 403); only members decide,
 network they lead — `services` enforces both, and the page says so instead of offering buttons.
 """
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -13,13 +12,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from networks import agenda_pdf as agenda_document
 from networks import roles, rules, selectors, services
+from networks.forms import DecisionForm
 from networks.models import DecisionOutcome, Status
-from networks.views.leader import page_number
+from networks.views.helpers import page_links, page_number
 
 DECIDERS = {
     DecisionOutcome.APPROVED: services.network_approve,
@@ -28,37 +27,8 @@ DECIDERS = {
 }
 
 
-class DecisionForm(forms.Form):
-    outcome = forms.ChoiceField(
-        label=gettext_lazy("Afgørelse"),
-        choices=[
-            (DecisionOutcome.APPROVED, gettext_lazy("Godkend")),
-            (DecisionOutcome.CHANGES_REQUESTED, gettext_lazy("Ønsk ændringer")),
-            (DecisionOutcome.REJECTED, gettext_lazy("Afvis")),
-        ],
-        widget=forms.RadioSelect,
-        error_messages={"required": gettext_lazy("Vælg en afgørelse.")},
-    )
-    comment = forms.CharField(
-        label=gettext_lazy("Begrundelse"),
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=gettext_lazy(
-            "Skal udfyldes ved afvisning og ved ønske om ændringer. Sendes til netværkslederen."
-        ),
-    )
-    meeting_date = forms.DateField(
-        label=gettext_lazy("Direktørforums mødedato"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=gettext_lazy("Datoen for mødet, hvor sagen blev afgjort (valgfri)."),
-        error_messages={"invalid": gettext_lazy("Angiv en gyldig dato.")},
-    )
-
-
 def _require_workspace_access(user) -> None:
-    if not (roles.is_direktoerforum(user) or roles.is_administrator(user)):
+    if not roles.uses_direktoerforum_workspace(user):
         raise PermissionDenied(_("Kun Direktørforum og administratorer har adgang til denne side."))
 
 
@@ -87,27 +57,6 @@ def _case_rows(networks, today=None):
     ]
 
 
-def _role_refusal(user, network) -> str:
-    """Why this user may never decide this case, or "" if their role allows it."""
-    if not roles.is_direktoerforum(user):
-        return _("Kun medlemmer af Direktørforum kan træffe afgørelse om innovationsnetværk.")
-    if network.leader_id == user.pk:
-        return _("Du leder selv netværket og kan derfor ikke træffe afgørelse om det.")
-    return ""
-
-
-def _decision_refusal(user, network) -> str:
-    """Why this user cannot decide this case now, or "" if they can."""
-    refusal = _role_refusal(user, network)
-    if refusal:
-        return refusal
-    if network.status != Status.SUBMITTED:
-        return _("Sagen venter ikke på en afgørelse; netværket er %(status)s.") % {
-            "status": network.status_text
-        }
-    return ""
-
-
 # Approved and running innovation networks shown per page of the dashboard's portfolio.
 PORTFOLIO_PAGE_SIZE = 25
 
@@ -130,11 +79,7 @@ def dashboard(request):
             "queue": _case_rows(selectors.with_rule_facts(selectors.direktoerforum_queue())),
             "decisions": selectors.recent_decisions(),
             "portfolio": [(network, rules.progress(network)) for network in portfolio[:PORTFOLIO_PAGE_SIZE]],
-            "portfolio_page": {
-                "number": number,
-                "previous": number - 1 if number > 1 else None,
-                "next": number + 1 if len(portfolio) > PORTFOLIO_PAGE_SIZE else None,
-            },
+            "portfolio_page": page_links(number, has_next=len(portfolio) > PORTFOLIO_PAGE_SIZE),
         },
     )
 
@@ -144,10 +89,12 @@ def case(request, pk):
     _require_workspace_access(request.user)
     network = _case_for_user(request.user, pk)
     form = DecisionForm(request.POST if request.method == "POST" else None)
+    # Why this user cannot decide the case now, in the words the service would use; the page says
+    # so instead of offering the form.
+    refusal = services.refusal_of(services.network_check_decide, network=network, by=request.user)
     if request.method == "POST":
-        role_refusal = _role_refusal(request.user, network)
-        if role_refusal:
-            raise PermissionDenied(role_refusal)
+        if isinstance(refusal, services.RoleRefused):
+            raise PermissionDenied(refusal.message)
         # A case decided since the page was opened is not refused here: the service says which
         # decision won, and the member sees that.
         if form.is_valid():
@@ -173,7 +120,6 @@ def case(request, pk):
                     % {"outcome": DecisionOutcome(outcome).label.lower()},
                 )
                 return redirect("direktoerforum:case", pk=network.pk)
-    refusal = _decision_refusal(request.user, network)
     decisions, status_changes = selectors.case_history(network)
     status_changes = list(status_changes)
     submissions = [c for c in status_changes if c.to_status == Status.SUBMITTED]
@@ -185,7 +131,7 @@ def case(request, pk):
             "network": network,
             "findings": rules.case_findings(network),
             "form": form,
-            "refusal": refusal,
+            "refusal": refusal.message if refusal else "",
             "decisions": decisions,
             "status_changes": status_changes,
             "days_waiting": _days_waiting(network, timezone.localdate()),

@@ -12,57 +12,20 @@ import json
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from networks import gdpr, roles
-
-
-def _require_administrator(user) -> None:
-    if not roles.is_administrator(user):
-        raise PermissionDenied(_("Kun administratorer har adgang til personoplysningerne."))
-
-
-class PersonForm(forms.Form):
-    email = forms.EmailField(
-        label=gettext_lazy("E-mail"),
-        max_length=254,
-        help_text=gettext_lazy("Søger i alle netværk og i historikken, uanset store og små bogstaver."),
-        error_messages={
-            "required": gettext_lazy("Skriv personens e-mail."),
-            "invalid": gettext_lazy("Skriv en gyldig e-mail."),
-        },
-    )
-
-
-class ExportForm(PersonForm):
-    format = forms.ChoiceField(choices=[("json", "JSON"), ("csv", "CSV")])
-
-
-class EraseForm(PersonForm):
-    step = forms.ChoiceField(choices=[("confirm", "confirm"), ("erase", "erase")], widget=forms.HiddenInput)
-    confirm = forms.BooleanField(
-        label=gettext_lazy(
-            "Jeg har kontrolleret, at anmodningen kommer fra personen selv, og at oplysningerne må slettes."
-        ),
-        required=False,
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("step") == "erase" and not cleaned.get("confirm"):
-            self.add_error("confirm", _("Sæt hak for at bekræfte, før personen anonymiseres."))
-        return cleaned
+from networks import gdpr
+from networks.forms import EraseForm, ExportForm, PersonForm
+from networks.views.helpers import require
 
 
 @require_http_methods(["GET", "POST"])
 def person(request):
     """Find a person: their participations, history rows and user accounts."""
-    _require_administrator(request.user)
+    require(gdpr.check_access, by=request.user)
     form = PersonForm(request.POST if request.method == "POST" else None)
     records = gdpr.find_person(form.cleaned_data["email"]) if form.is_bound and form.is_valid() else None
     return render(request, "networks/gdpr/person.html", {"form": form, "records": records})
@@ -71,7 +34,7 @@ def person(request):
 @require_POST
 def person_export(request):
     """Art. 15: everything found on the person, as a JSON or CSV file. The export is logged."""
-    _require_administrator(request.user)
+    require(gdpr.check_access, by=request.user)
     form = ExportForm(request.POST)
     if not form.is_valid():
         return render(request, "networks/gdpr/person.html", {"form": form, "records": None}, status=400)
@@ -93,7 +56,7 @@ def person_export(request):
 @require_POST
 def person_erase(request):
     """Art. 17: first a page saying what will be anonymised, then, once confirmed, anonymise."""
-    _require_administrator(request.user)
+    require(gdpr.check_access, by=request.user)
     form = EraseForm(request.POST)
     if not form.is_valid():
         records = None

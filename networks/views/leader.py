@@ -13,11 +13,8 @@ from dataclasses import dataclass
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q, prefetch_related_objects
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,16 +23,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from networks import audit, calendar, guide, planning, roles, rules, selectors, services
-from networks.forms import (
-    REFUSED,
-    GuideForm,
-    NetworkFilterForm,
-    NetworkForm,
-    TypeChoiceForm,
-    call_service,
-    fields_for_type,
-)
+from networks import audit, calendar, guide, planning, rules, selectors, services
+from networks.forms import GuideForm, NetworkFilterForm, NetworkForm, TypeChoiceForm, fields_for_type
 from networks.models import (
     OPEN_STATUSES,
     ActorCategory,
@@ -47,25 +36,12 @@ from networks.models import (
     Status,
     WelfareTrack,
 )
-from networks.services import DomainError, RoleRefused
 from networks.views.access import network_page
+from networks.views.helpers import REFUSED, call_service, ics_response, page_links, page_number, require
 
 PAGE_SIZE = 25
 # Other leaders' open networks on the start page (administrators see every open network).
 HOME_PAGE_SIZE = 25
-
-# What each step of the progress checklist looks like when it is done; the steps and whether
-# each is done come from `networks.rules`.
-CHECKLIST_LABELS = {
-    "purpose_missing": gettext_lazy("Formålet er beskrevet"),
-    "strategy_reference_missing": gettext_lazy("Den politiske vision eller strategi er angivet"),
-    "mandate_not_clarified": gettext_lazy("Mandatet er afklaret"),
-    "too_few_core_participants": gettext_lazy("Kernen af deltagere er sammensat"),
-    "approval_required": gettext_lazy("Direktørforum har godkendt netværket"),
-    "sprint_window_missing": gettext_lazy("Sprintens første og sidste dag er fastlagt"),
-    "too_few_meetings": gettext_lazy("Mødeplanen har nok netværksmøder"),
-    "outcome_summary_missing": gettext_lazy("Resultatet er skrevet"),
-}
 
 ACTION_LABELS = {
     rules.Action.SUBMIT: gettext_lazy("Indstil til Direktørforum"),
@@ -111,25 +87,6 @@ def network_row(network: Network, now: datetime.datetime) -> NetworkRow:
     )
 
 
-def can_create(user) -> bool:
-    try:
-        services.network_check_create(by=user)
-    except RoleRefused:
-        return False
-    return True
-
-
-def refusal_of(check: Callable[[], object]) -> DomainError | None:
-    """The refusal a services check (`services.network_check_…`) gives now; None if it allows.
-
-    Pages offer a link or a button only where the service would allow it, by asking it."""
-    try:
-        check()
-    except DomainError as exc:
-        return exc
-    return None
-
-
 @dataclass
 class ClosedRow:
     """A closed network on the start page: only its title and status are shown, so no rules are asked."""
@@ -137,63 +94,26 @@ class ClosedRow:
     network: Network
 
 
-def page_number(value, *, last: int = 10_000) -> int:
-    """The page asked for in ?side=, as a number from 1 (to `last`); 1 for anything else."""
-    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 6:
-        return max(1, min(int(value), last))
-    return 1
-
-
 @require_GET
 def home(request):
     """Each role's start page: a leader's own networks, blocking findings first; Direktørforum's
-    cases; every open network for administrators.
-
-    Other leaders' open networks come a page at a time, the page chosen in the database, and only
-    open networks are read with their participants and meetings (closed ones show title and status),
-    so the page costs the same six queries however many networks there are."""
-    user, now = request.user, timezone.now()
-    is_admin, is_df = roles.is_administrator(user), roles.is_direktoerforum(user)
-    visible = selectors.networks_visible_to(user)
-    number = page_number(request.GET.get("side"))
-    first = (number - 1) * HOME_PAGE_SIZE
-    others_open = (
-        visible.exclude(leader=user)
-        .filter(status__in=OPEN_STATUSES)
-        .exclude(status=Status.SUBMITTED)
-        .order_by("title", "pk")
-        .values("pk")[first : first + HOME_PAGE_SIZE + 1]
-    )
-    networks = list(
-        visible.filter(Q(leader=user) | Q(status=Status.SUBMITTED) | Q(pk__in=others_open)).order_by(
-            "title", "pk"
-        )
-    )
-    open_networks = [network for network in networks if network.status in OPEN_STATUSES]
-    prefetch_related_objects(open_networks, "participants", "meetings")
-    rows = {network.pk: network_row(network, now) for network in open_networks}
-    mine = [rows.get(n.pk) or ClosedRow(n) for n in networks if n.leader_id == user.pk]
-    others = [rows[n.pk] for n in networks if n.leader_id != user.pk]
-    other_open = [r for r in others if r.network.status != Status.SUBMITTED]
+    cases; every open network for administrators. What it lists is `selectors.start_page`."""
+    now, number = timezone.now(), page_number(request.GET.get("side"))
+    start = selectors.start_page(request.user, page=number, page_size=HOME_PAGE_SIZE)
     return render(
         request,
         "networks/home.html",
         {
             # Networks with something blocking them come first: that is where the leader acts.
-            "my_open": sorted((r for r in mine if isinstance(r, NetworkRow)), key=lambda r: not r.blocking),
-            "my_closed": [r for r in mine if isinstance(r, ClosedRow)],
-            "awaiting_decision": [r for r in others if r.network.status == Status.SUBMITTED],
-            "other_open": other_open[:HOME_PAGE_SIZE],
-            "other_open_page": {
-                "number": number,
-                "previous": number - 1 if number > 1 else None,
-                "next": number + 1 if len(other_open) > HOME_PAGE_SIZE else None,
-            },
-            "is_administrator": is_admin,
-            "is_direktoerforum": is_df,
-            # Anyone who is not Direktørforum or an administrator is here for their own networks.
-            "show_mine": roles.is_leader(user) or bool(mine) or not (is_admin or is_df),
-            "can_create": can_create(user),
+            "my_open": sorted((network_row(n, now) for n in start.mine_open), key=lambda r: not r.blocking),
+            "my_closed": [ClosedRow(n) for n in start.mine_closed],
+            "awaiting_decision": [network_row(n, now) for n in start.awaiting_decision],
+            "other_open": [network_row(n, now) for n in start.other_open],
+            "other_open_page": page_links(number, has_next=start.other_open_has_next),
+            "is_administrator": start.is_administrator,
+            "is_direktoerforum": start.is_direktoerforum,
+            "show_mine": start.shows_mine,
+            "can_create": services.allows(services.network_check_create, by=request.user),
         },
     )
 
@@ -232,7 +152,7 @@ def guide_page(request):
             "form": form,
             "recommendation": recommendation,
             "summaries": guide.summaries(types),
-            "can_create": can_create(request.user),
+            "can_create": services.allows(services.network_check_create, by=request.user),
         },
     )
 
@@ -291,10 +211,7 @@ def _create_once(request, form_key: str, create: Callable[[], Network]) -> tuple
 
 @require_http_methods(["GET", "POST"])
 def network_create(request):
-    try:
-        services.network_check_create(by=request.user)
-    except RoleRefused as exc:
-        raise PermissionDenied(exc.message) from exc
+    require(services.network_check_create, by=request.user)
     types = list(NetworkType.objects.all())
     chosen = next((t for t in types if t.code == request.GET.get("type")), None)
     if chosen is None:
@@ -358,10 +275,9 @@ def network_edit(request, network):
             "form": form,
             "network_type": network.type,
             "network": network,
-            "can_change_type": refusal_of(
-                lambda: services.network_check_type_change(network=network, by=request.user)
-            )
-            is None,
+            "can_change_type": services.allows(
+                services.network_check_type_change, network=network, by=request.user
+            ),
         },
     )
 
@@ -380,7 +296,7 @@ def network_change_type(request, network):
     refusal = None
     if not form.is_bound:
         # Said before the leader chooses; the service checks again when the form is sent.
-        refusal = refusal_of(lambda: services.network_check_type_change(network=network, by=request.user))
+        refusal = services.refusal_of(services.network_check_type_change, network=network, by=request.user)
     elif form.is_valid():
         chosen = next(t for t in types if t.code == form.cleaned_data["type"])
         if chosen.pk == network.type_id:
@@ -432,8 +348,7 @@ class ActionButton:
 
 def _checklist(network: Network, today: datetime.date) -> list[ChecklistItem]:
     return [
-        ChecklistItem(str(CHECKLIST_LABELS.get(step.code, step.code)), step.done, step.finding)
-        for step in rules.checklist(network, today=today)
+        ChecklistItem(step.label, step.done, step.finding) for step in rules.checklist(network, today=today)
     ]
 
 
@@ -473,6 +388,25 @@ def next_step(network: Network, actions: list[ActionButton]) -> str:
     return _("Alt er på plads. Start netværket, når I er klar.")
 
 
+def _offers(network: Network, user) -> dict[str, bool]:
+    """What the network page offers `user`, each asked of the check its service asks.
+
+    The page's buttons are the leader's: an administrator, whom the service lets cancel too,
+    cancels through the API, so the page offers cancelling to the leader only."""
+    is_leader = services.allows(services.network_check_lead, network=network, by=user)
+
+    def allows(check) -> bool:
+        return services.allows(check, network=network, by=user)
+
+    return {
+        "is_leader": is_leader,
+        "can_change": allows(services.network_check_change),
+        "can_change_type": allows(services.network_check_type_change),
+        "can_delete": allows(services.network_check_delete),
+        "can_cancel": is_leader and allows(services.network_check_cancel),
+    }
+
+
 @require_GET
 @network_page()
 def network_detail(request, network):
@@ -481,10 +415,10 @@ def network_detail(request, network):
     participants = list(network.participants.all())
     current = [p for p in participants if p.left_on is None]
     actions = _actions(network, today)
-    is_leader = network.leader_id == request.user.pk
+    offers = _offers(network, request.user)
     counted = [m for m in network.meetings.all() if m.status != MeetingStatus.CANCELLED]
     audit_trail = None
-    if is_leader or roles.is_administrator(request.user):
+    if selectors.sees_audit_trail(request.user, network):
         entries, total = audit.network_history(network, limit=settings.AUDIT_HISTORY_ROWS)
         audit_trail = {"entries": entries, "total": total}
     return render(
@@ -499,17 +433,8 @@ def network_detail(request, network):
             "sprint": planning.sprint_clock(network, today),
             "today": today,
             "next_step": next_step(network, actions),
-            "actions": actions if is_leader else [],
-            "can_cancel": is_leader and network.status in OPEN_STATUSES,
-            "can_change": is_leader and network.is_editable,
-            # Asked of the services, which refuse anyone but the leader too.
-            "can_change_type": refusal_of(
-                lambda: services.network_check_type_change(network=network, by=request.user)
-            )
-            is None,
-            "can_delete": refusal_of(lambda: services.network_check_delete(network=network, by=request.user))
-            is None,
-            "is_leader": is_leader,
+            "actions": actions if offers["is_leader"] else [],
+            **offers,
             "core": [p for p in current if p.role == ParticipantRole.CORE],
             "peripheral": [p for p in current if p.role == ParticipantRole.PERIPHERAL],
             "former": [p for p in participants if p.left_on is not None],
@@ -538,9 +463,3 @@ def network_calendar(request, network):
     """Every non-cancelled meeting as an .ics file."""
     content = calendar.network_ics(network, network.meetings.all())
     return ics_response(content, calendar.filename(network.title))
-
-
-def ics_response(content: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.ics"'
-    return response

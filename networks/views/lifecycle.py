@@ -13,16 +13,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from networks import rules, services
-from networks.forms import REFUSED, CancelForm, ConcludeForm, call_service
-from networks.models import OPEN_STATUSES
-from networks.views.access import call_service_with_messages, network_page
-from networks.views.leader import refusal_of
+from networks.forms import CancelForm, ConcludeForm
+from networks.views.access import network_page
+from networks.views.helpers import REFUSED, call_service, call_service_with_messages
 
 
 def _transition(request, network, service, success: str):
     if call_service_with_messages(request, lambda: service(network=network, by=request.user)) is not REFUSED:
         messages.success(request, success)
     return redirect(network)
+
+
+def _refused(request, network, check) -> bool:
+    """Whether `check` refuses the user now; if so, its reason is shown as messages (a role refusal
+    is 403), before the user fills in a form the service would refuse."""
+    return call_service_with_messages(request, lambda: check(network=network, by=request.user)) is REFUSED
 
 
 @require_POST
@@ -45,11 +50,7 @@ def network_start(request, network):
 @require_http_methods(["GET", "POST"])
 @network_page(lead=True)
 def network_conclude(request, network):
-    if rules.Action.CONCLUDE not in rules.next_actions(network):
-        messages.error(
-            request,
-            _("Netværket er %(status)s og kan ikke afsluttes nu.") % {"status": network.status_text},
-        )
+    if _refused(request, network, services.network_check_conclude):
         return redirect(network)
     form = ConcludeForm(request.POST if request.method == "POST" else None, network=network)
     if form.is_bound and form.is_valid():
@@ -81,8 +82,7 @@ def network_conclude(request, network):
 @require_http_methods(["GET", "POST"])
 @network_page(lead=True)
 def network_cancel(request, network):
-    if network.status not in OPEN_STATUSES:
-        messages.error(request, _("Netværket er allerede %(status)s.") % {"status": network.status_text})
+    if _refused(request, network, services.network_check_cancel):
         return redirect(network)
     form = CancelForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
@@ -120,7 +120,7 @@ def network_delete(request, network):
         "networks/network_delete.html",
         {
             "network": network,
-            "refusal": refusal_of(lambda: services.network_check_delete(network=network, by=request.user)),
+            "refusal": services.refusal_of(services.network_check_delete, network=network, by=request.user),
             "participants": len(network.participants.all()),
             "meetings": len(network.meetings.all()),
         },

@@ -6,27 +6,22 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from networks import calendar, planning, rules, services
-from networks.forms import (
+from networks import calendar, planning, services
+from networks.forms import MeetingForm, MinutesForm, PlanFormSet, PlanSetupForm, add_service_errors
+from networks.models import MeetingStatus
+from networks.views.access import meeting_of, network_page
+from networks.views.helpers import (
     REFUSED,
-    MeetingForm,
-    MinutesForm,
-    PlanFormSet,
-    PlanSetupForm,
-    add_service_errors,
     call_service,
+    call_service_with_messages,
+    ics_response,
 )
-from networks.models import MeetingStatus, NetworkTypeCode
-from networks.services import DomainError, RoleRefused
-from networks.views.access import call_service_with_messages, meeting_of, network_page, show_refusal
-from networks.views.leader import ics_response
 
 DEFAULT_START, DEFAULT_END = datetime.time(9, 0), datetime.time(11, 0)
 
@@ -54,7 +49,7 @@ def meeting_detail(request, network, meeting_pk):
             "network": network,
             "meeting": meeting,
             "attendees": list(meeting.attendees.all()),
-            "can_change": network.leader_id == request.user.pk and network.is_editable,
+            "can_change": services.allows(services.network_check_change, network=network, by=request.user),
         },
     )
 
@@ -166,12 +161,6 @@ def meeting_calendar(request, network, meeting_pk):
 # --- The plan helper -----------------------------------------------------------------------------
 
 
-def _proposals(network, setup: dict) -> list[planning.ProposedMeeting]:
-    if network.type.code == NetworkTypeCode.WELFARE:
-        return planning.propose_welfare(network.sprint_start, network.sprint_end)
-    return planning.propose_learning(network.type, setup["start"], setup["count"])
-
-
 @require_http_methods(["GET", "POST"])
 @network_page(change=True)
 def meeting_plan(request, network):
@@ -180,25 +169,10 @@ def meeting_plan(request, network):
     The proposal is a form the leader edits; saving runs every kept meeting through the rules in
     one transaction, so a plan the type does not allow saves nothing and says why on the row.
     """
-    type_ = network.type
     existing = sum(1 for m in network.meetings.all() if m.status != MeetingStatus.CANCELLED)
-    context = {"network": network, "setup": None, "formset": None, "unavailable": ""}
-    if type_.code == NetworkTypeCode.WELFARE:
-        if not (network.sprint_start and network.sprint_end):
-            context["unavailable"] = _(
-                "Planlægningshjælpen lægger møderne inden for sprinten. Fastlæg sprintens første og "
-                "sidste dag under “Redigér netværket” først."
-            )
-            return render(request, "networks/meeting_plan.html", context)
-    elif type_.code == NetworkTypeCode.LEARNING:
-        if not planning.learning_count_choices(type_, existing):
-            full = _("Mødeplanen er fuld, så hjælpen har ikke flere møder at foreslå.")
-            context["unavailable"] = " ".join([full, rules.meeting_plan_error(type_, existing + 1) or ""])
-            return render(request, "networks/meeting_plan.html", context)
-    else:
-        context["unavailable"] = _(
-            "Planlægningshjælpen findes for lærings- og velfærdsnetværk. Planlæg møderne ét ad gangen."
-        )
+    context = {"network": network, "setup": None, "formset": None}
+    context["unavailable"] = planning.unavailable(network, existing)
+    if context["unavailable"]:
         return render(request, "networks/meeting_plan.html", context)
 
     if request.method == "POST":
@@ -231,25 +205,24 @@ def meeting_plan(request, network):
                     "end_time": data.get("end_time"),
                     "location": data.get("location", ""),
                 }
-                for proposal in _proposals(network, data)
+                for proposal in planning.proposals(network, start=data.get("start"), count=data.get("count"))
             ],
         )
     return render(request, "networks/meeting_plan.html", context)
 
 
 def _save_plan(request, network, kept) -> bool:
-    try:
-        services.meeting_create_many(
-            network=network, by=request.user, meetings=[fields for _form, fields in kept]
-        )
-    except services.RowRefused as exc:
-        form = kept[exc.index][0]
-        add_service_errors(form, exc.error)
-        return False
-    except RoleRefused as exc:
-        raise PermissionDenied(exc.message) from exc
-    except DomainError as exc:
-        show_refusal(request, exc)
+    def save():
+        try:
+            return services.meeting_create_many(
+                network=network, by=request.user, meetings=[fields for _form, fields in kept]
+            )
+        except services.RowRefused as exc:
+            # The row that could not be saved says why on its own fields.
+            add_service_errors(kept[exc.index][0], exc.error)
+            return REFUSED
+
+    if call_service_with_messages(request, save) is REFUSED:
         return False
     messages.success(
         request,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,15 +11,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from networks import csv_import, services
-from networks.forms import (
-    REFUSED,
-    ParticipantForm,
-    ParticipantImportConfirmForm,
-    ParticipantImportForm,
-    call_service,
-)
-from networks.services import DomainError, RoleRefused
-from networks.views.access import call_service_with_messages, network_page, participant_of, show_refusal
+from networks.forms import ParticipantForm, ParticipantImportConfirmForm, ParticipantImportForm
+from networks.views.access import network_page, participant_of
+from networks.views.helpers import REFUSED, call_service, call_service_with_messages
 
 
 def _participants_url(network) -> str:
@@ -132,20 +126,27 @@ def _save_rows(request, network, preview):
     if not valid:
         messages.error(request, _("Ingen af rækkerne kan tilføjes. Ret dem, og prøv igen."))
         return None
-    try:
-        services.participant_add_many(network=network, by=request.user, rows=[row.values for row in valid])
-    except RoleRefused as exc:
-        raise PermissionDenied(exc.message) from exc
-    except services.RowRefused as exc:
+
+    def save():
+        try:
+            return services.participant_add_many(
+                network=network, by=request.user, rows=[row.values for row in valid]
+            )
+        except services.RowRefused as exc:
+            return exc
+
+    saved = call_service_with_messages(request, save)
+    if saved is REFUSED:
+        # The network takes no participants now: its page says why.
+        return redirect(network)
+    if isinstance(saved, services.RowRefused):
+        # A row the preview passed but the service refused (e.g. someone added the e-mail since).
         messages.error(
             request,
             _("Række %(line)d kunne ikke gemmes, så ingen deltagere er tilføjet: %(errors)s")
-            % {"line": valid[exc.index].line, "errors": " ".join(exc.error.messages)},
+            % {"line": valid[saved.index].line, "errors": " ".join(saved.error.messages)},
         )
         return None
-    except DomainError as exc:
-        show_refusal(request, exc)
-        return redirect(network)
     skipped = len(preview.invalid_rows)
     text = ngettext("%(count)d deltager er tilføjet.", "%(count)d deltagere er tilføjet.", len(valid)) % {
         "count": len(valid)

@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from networks import charts, exports, reports, roles
+from networks import forms, reporting, roles
+from networks.reporting import cache, charts, exports
 
 
 def _require_administrator(user) -> None:
@@ -25,8 +26,8 @@ def _require_administrator(user) -> None:
 @require_GET
 def overview(request):
     _require_administrator(request.user)
-    form = reports.ReportFilterForm(data=request.GET)
-    report_filter = reports.ReportFilter.from_form(form)
+    form = forms.ReportFilterForm(data=request.GET)
+    report_filter = reporting.ReportFilter.from_form(form)
     captions = {
         "type_status": _("Netværk fordelt på type og status"),
         "per_month": _("Netværk startet og afsluttet pr. måned"),
@@ -52,12 +53,12 @@ def overview(request):
                 "lengths": lengths,
                 "charts": charts_,
                 "captions": captions,
-                "page_rows": reports.PAGE_ROWS,
+                "page_rows": cache.PAGE_ROWS,
             },
         )
         return {"figures": figures, "lengths": lengths, "figures_html": html}
 
-    page = reports.page_figures(report_filter, today=timezone.localdate(), build=build)
+    page = cache.page_figures(report_filter, today=timezone.localdate(), build=build)
     return render(
         request,
         "networks/reports/overview.html",
@@ -73,7 +74,7 @@ def overview(request):
 @require_GET
 def export(request, *, dataset: str, fmt: str):
     _require_administrator(request.user)
-    report_filter = reports.ReportFilter.from_params(request.GET)
+    report_filter = reporting.ReportFilter.from_params(request.GET)
     if not report_filter.is_valid:
         problems = " ".join(message for messages in report_filter.errors.values() for message in messages)
         return HttpResponseBadRequest(

@@ -4,8 +4,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from tests.api.conftest import api_url
-from tests.conftest import add_core, add_meetings
+from tests.factories import add_core, add_meetings, api_url
 
 TOKEN_URL = api_url("auth/token/")
 

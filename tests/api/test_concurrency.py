@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 
 from networks.models import Decision, Network, Status, StatusChange
-from tests.api.conftest import api_url, as_user
+from tests.factories import api_url, as_user
 
 pytestmark = [
     pytest.mark.postgres,

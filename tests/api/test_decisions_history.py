@@ -7,7 +7,7 @@ import pytest
 import time_machine
 
 from networks import services
-from tests.api.conftest import api_url
+from tests.factories import api_url
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 

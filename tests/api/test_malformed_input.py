@@ -5,8 +5,7 @@ import json
 import pytest
 
 from networks.models import Meeting, Network, Participant
-from tests.api.conftest import api_url
-from tests.conftest import add_core, add_meetings
+from tests.factories import add_core, add_meetings, api_url
 
 HUGE = "x" * 30_000  # over every field's limit, yet the whole body is well under Django's 2.5 MB
 

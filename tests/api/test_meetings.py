@@ -6,8 +6,7 @@ import pytest
 
 from networks import rules, services
 from networks.models import Meeting, MeetingStatus
-from tests.api.conftest import api_url, at
-from tests.conftest import add_core, add_meetings
+from tests.factories import add_core, add_meetings, api_url, at
 
 
 def list_url(network):
@@ -96,7 +95,7 @@ def test_the_leader_plans_a_meeting_with_attendees(leader_api, draft_welfare):
 
     assert response.status_code == 201
     meeting = Meeting.objects.get(pk=response.json()["id"])
-    assert meeting.starts_at == at(datetime.date(2027, 3, 2))
+    assert meeting.starts_at == at(datetime.date(2027, 3, 2), 9)
     assert set(meeting.attendees.all()) == {grethe, ali}
     assert sorted(response.json()["attendees"]) == sorted([grethe.pk, ali.pk])
 
@@ -162,33 +161,38 @@ def test_a_meeting_ending_before_it_starts_gets_the_models_message(leader_api, d
     assert response.json() == {"ends_at": ["Mødet skal slutte efter, det er startet."]}
 
 
-def test_a_fifth_learning_meeting_is_accepted(leader_api, draft_learning):
-    add_meetings(draft_learning, 4)
+def test_the_last_allowed_learning_meeting_is_accepted(leader_api, draft_learning, learning_type):
+    add_meetings(draft_learning, learning_type.max_meetings - 1)
 
     assert leader_api.post(list_url(draft_learning), KICK_OFF, format="json").status_code == 201
 
 
-def test_a_sixth_learning_meeting_is_refused_on_its_status(leader_api, draft_learning):
-    add_meetings(draft_learning, 5)
+def test_a_learning_meeting_over_the_maximum_is_refused_on_its_status(
+    leader_api, draft_learning, learning_type
+):
+    most = learning_type.max_meetings
+    add_meetings(draft_learning, most)
 
     response = leader_api.post(list_url(draft_learning), KICK_OFF, format="json")
 
     assert response.status_code == 400
-    assert response.json() == {"status": [rules.meeting_plan_error(draft_learning.type, 6)]}
-    assert response.json()["status"][0].startswith("Mødeplanen kan højst have 5 netværksmøder")
-    assert draft_learning.meetings.count() == 5
+    assert response.json() == {"status": [rules.meeting_plan_error(draft_learning.type, most + 1)]}
+    assert response.json()["status"][0].startswith(f"Mødeplanen kan højst have {most} netværksmøder")
+    assert draft_learning.meetings.count() == most
 
 
-def test_a_sixth_learning_meeting_may_be_saved_as_cancelled(leader_api, draft_learning):
-    add_meetings(draft_learning, 5)
+def test_a_learning_meeting_over_the_maximum_may_be_saved_as_cancelled(
+    leader_api, draft_learning, learning_type
+):
+    add_meetings(draft_learning, learning_type.max_meetings)
 
     response = leader_api.post(list_url(draft_learning), {**KICK_OFF, "status": "cancelled"}, format="json")
 
     assert response.status_code == 201
 
 
-def test_a_cancelled_meeting_cannot_be_revived_as_the_sixth(leader_api, draft_learning):
-    add_meetings(draft_learning, 5)
+def test_a_cancelled_meeting_cannot_be_revived_over_the_maximum(leader_api, draft_learning, learning_type):
+    add_meetings(draft_learning, learning_type.max_meetings)
     (cancelled,) = add_meetings(draft_learning, 1, status=MeetingStatus.CANCELLED)
 
     response = leader_api.patch(detail_url(cancelled), {"status": "planned"}, format="json")

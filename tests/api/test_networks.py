@@ -6,8 +6,7 @@ import pytest
 
 from networks import rules, services
 from networks.models import Network, Status, StatusChange
-from tests.api.conftest import SPRINT, api_url, as_user, fresh
-from tests.conftest import add_core, add_meetings, make_user
+from tests.factories import add_core, add_meetings, api_url, as_user, fresh, make_user, sprint_of
 
 LIST_URL = api_url("networks/")
 
@@ -52,8 +51,11 @@ def test_an_administrator_sees_every_network(
     ]
 
 
-def test_a_network_in_the_list_has_the_fields_the_issue_names(leader_api, leader, draft_welfare):
-    services.network_update(network=draft_welfare, by=leader, tracks=["citizen_participation"], **SPRINT)
+def test_a_network_in_the_list_has_the_fields_the_issue_names(
+    leader_api, leader, draft_welfare, welfare_type
+):
+    sprint = sprint_of(welfare_type.sprint_max_days)
+    services.network_update(network=draft_welfare, by=leader, tracks=["citizen_participation"], **sprint)
 
     (network,) = leader_api.get(LIST_URL).json()["results"]
 
@@ -71,8 +73,8 @@ def test_a_network_in_the_list_has_the_fields_the_issue_names(leader_api, leader
         "tracks": ["citizen_participation"],
         "planned_start": None,
         "planned_end": None,
-        "sprint_start": "2027-03-01",
-        "sprint_end": "2027-03-28",
+        "sprint_start": sprint["sprint_start"].isoformat(),
+        "sprint_end": sprint["sprint_end"].isoformat(),
         "outcome_summary": "",
         # The rules' own findings, as rules.Finding.as_dict() gives them to every other caller.
         "findings": [finding.as_dict() for finding in rules.findings(fresh(draft_welfare))],
@@ -183,7 +185,8 @@ WELFARE = {"title": "Frivillige mod ensomhed", "theme": "Frivillighed", "type": 
 
 
 def test_a_leader_creates_a_network_and_becomes_its_leader(leader_api, leader, welfare_type):
-    response = leader_api.post(LIST_URL, {**WELFARE, "mandate": "Fra centerchefen", **SPRINT}, format="json")
+    sprint = sprint_of(welfare_type.sprint_max_days)
+    response = leader_api.post(LIST_URL, {**WELFARE, "mandate": "Fra centerchefen", **sprint}, format="json")
 
     assert response.status_code == 201
     network = Network.objects.get(pk=response.json()["id"])
@@ -270,43 +273,49 @@ def test_a_title_of_200_characters_is_accepted(leader_api, welfare_type):
     assert leader_api.post(LIST_URL, {**WELFARE, "title": "x" * 200}, format="json").status_code == 201
 
 
-def test_a_sprint_of_28_days_is_accepted(leader_api, welfare_type):
-    body = {**WELFARE, "sprint_start": "2027-03-01", "sprint_end": "2027-03-28"}
+def sprint_body(days: int) -> dict:
+    """A welfare network with a sprint of `days` days from 1 March 2027, as JSON sends it."""
+    return {**WELFARE, **{field: day.isoformat() for field, day in sprint_of(days).items()}}
+
+
+def test_a_sprint_of_the_types_maximum_length_is_accepted(leader_api, welfare_type):
+    body = sprint_body(welfare_type.sprint_max_days)
 
     assert leader_api.post(LIST_URL, body, format="json").status_code == 201
 
 
-def test_a_sprint_of_29_days_is_refused_with_the_rules_message(leader_api, welfare_type):
-    body = {**WELFARE, "sprint_start": "2027-03-01", "sprint_end": "2027-03-29"}
+def test_a_sprint_one_day_over_the_maximum_is_refused_with_the_rules_message(leader_api, welfare_type):
+    most = welfare_type.sprint_max_days
+    body = sprint_body(most + 1)
 
     response = leader_api.post(LIST_URL, body, format="json")
 
     assert response.status_code == 400
-    too_long = Network(
-        type=welfare_type, sprint_start=datetime.date(2027, 3, 1), sprint_end=datetime.date(2027, 3, 29)
-    )
+    too_long = Network(type=welfare_type, **sprint_of(most + 1))
     assert response.json() == rules.network_field_errors(too_long)
-    assert response.json()["sprint_end"][0].startswith("Sprinten må højst vare 28 dage")
+    assert response.json()["sprint_end"][0].startswith(f"Sprinten må højst vare {most} dage")
     assert not Network.objects.exists()
 
 
 def test_the_refusal_is_in_english_when_the_client_asks_for_english(leader_api, welfare_type):
-    body = {**WELFARE, "sprint_start": "2027-03-01", "sprint_end": "2027-03-29"}
+    most = welfare_type.sprint_max_days
+    body = sprint_body(most + 1)
 
     response = leader_api.post(LIST_URL, body, format="json", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
 
     assert response.status_code == 400
-    assert response.json()["sprint_end"][0].startswith("The sprint may last at most 28 days")
+    assert response.json()["sprint_end"][0].startswith(f"The sprint may last at most {most} days")
     assert response["Content-Language"] == "en"
 
 
 def test_the_sites_language_cookie_wins_over_the_header(leader_api, welfare_type):
-    body = {**WELFARE, "sprint_start": "2027-03-01", "sprint_end": "2027-03-29"}
+    most = welfare_type.sprint_max_days
+    body = sprint_body(most + 1)
     leader_api.cookies["django_language"] = "da"
 
     response = leader_api.post(LIST_URL, body, format="json", HTTP_ACCEPT_LANGUAGE="en")
 
-    assert response.json()["sprint_end"][0].startswith("Sprinten må højst vare 28 dage")
+    assert response.json()["sprint_end"][0].startswith(f"Sprinten må højst vare {most} dage")
     assert response["Content-Language"] == "da"
 
 
@@ -454,10 +463,13 @@ def test_the_type_is_locked_for_a_draft_sent_back_by_direktoerforum(
     assert fresh(submitted_innovation).type == innovation_type
 
 
-def test_a_29_day_sprint_is_refused_on_update_and_nothing_is_half_saved(leader_api, draft_welfare):
+def test_a_sprint_one_day_over_the_maximum_is_refused_on_update_and_nothing_is_half_saved(
+    leader_api, draft_welfare, welfare_type
+):
+    too_long = sprint_of(welfare_type.sprint_max_days + 1)
     response = leader_api.patch(
         detail_url(draft_welfare),
-        {"title": "Nyt navn", "sprint_start": "2027-03-01", "sprint_end": "2027-03-29"},
+        {"title": "Nyt navn", **{field: day.isoformat() for field, day in too_long.items()}},
         format="json",
     )
 

@@ -6,8 +6,7 @@ import pytest
 
 from networks import services
 from networks.models import Participant
-from tests.api.conftest import api_url
-from tests.conftest import add_core
+from tests.factories import add_core, api_url
 
 
 def list_url(network):

@@ -6,9 +6,9 @@ import json
 import pytest
 import time_machine
 
-from networks import reports, services
-from tests.api.conftest import api_url
-from tests.conftest import add_core, add_meetings
+from networks import reporting, services
+from networks.reporting import cache
+from tests.factories import add_core, add_meetings, api_url
 
 URL = api_url("reports/summary/")
 
@@ -24,7 +24,7 @@ def portfolio(draft_welfare, draft_learning, submitted_innovation, leader):
 def test_it_gives_the_administrator_the_same_figures_as_the_report(administrator_api, portfolio):
     response = administrator_api.get(URL)
     assert response.status_code == 200
-    expected = reports.summary(reports.ReportFilter.from_params({}))
+    expected = reporting.summary(reporting.ReportFilter.from_params({}))
     assert response.json() == json.loads(json.dumps(expected, default=str))
     assert response.json()["networks"] == 3
 
@@ -85,7 +85,7 @@ def test_the_second_request_reads_the_figures_from_the_shared_cache(
     administrator_api, portfolio, monkeypatch, django_assert_max_num_queries
 ):
     first = administrator_api.get(URL).json()
-    monkeypatch.setattr(reports, "summary", lambda *args, **kwargs: pytest.fail("computed again"))
+    monkeypatch.setattr(cache, "summary", lambda *args, **kwargs: pytest.fail("computed again"))
     # Token, user and groups, the data's version, the cached row: nothing is counted again.
     with django_assert_max_num_queries(5):
         assert administrator_api.get(URL).json() == first

@@ -22,8 +22,7 @@ from schemathesis.generation import GenerationMode
 
 from netvaerk_site.wsgi import application
 from networks import services
-from tests.api.conftest import SPRINT
-from tests.conftest import add_core, add_meetings, ready_to_start
+from tests.factories import add_core, add_meetings, ready_to_start, sprint_of
 
 EXAMPLES_PER_OPERATION = 15
 
@@ -93,9 +92,10 @@ def keep_the_test_transaction():
 @pytest.fixture
 def world(keep_the_test_transaction, leader, direktoer, welfare_type, learning_type, innovation_type):
     """A leader's networks in several states, with rows for generated requests to aim at."""
-    draft = services.network_create(by=leader, type=welfare_type, title="Kladde", theme="Tema", **SPRINT)
+    sprint = sprint_of(welfare_type.sprint_max_days)
+    draft = services.network_create(by=leader, type=welfare_type, title="Kladde", theme="Tema", **sprint)
     ready = ready_to_start(
-        services.network_create(by=leader, type=welfare_type, title="Klar", theme="Tema", **SPRINT)
+        services.network_create(by=leader, type=welfare_type, title="Klar", theme="Tema", **sprint)
     )
     learning = ready_to_start(
         services.network_create(by=leader, type=learning_type, title="Læring", theme="Tema")

@@ -24,10 +24,9 @@ from django.utils import timezone
 
 from networks import roles, services
 from networks.models import ActorCategory, MeetingStatus, ParticipantRole
-from tests.conftest import add_core, add_meetings, ready_to_start
 from tests.e2e.support import CONTEXT_ARGS, DESKTOP, LAUNCH_ARGS, log_in
+from tests.factories import PASSWORD, add_core, add_meetings, ready_to_start
 
-PASSWORD = "pw"  # what tests/conftest.py's make_user gives every persona
 HERE = Path(__file__).parent
 
 
@@ -143,7 +142,9 @@ def municipality(leader, other_leader, direktoer, network_types):
         planned_end=today + datetime.timedelta(days=152),
     )
     ready_to_start(learning)
-    meetings = add_meetings(learning, 4, first=today - datetime.timedelta(days=20))
+    meetings = add_meetings(
+        learning, types["learning"].min_meetings, first=today - datetime.timedelta(days=20)
+    )
     services.network_start(network=learning, by=leader)
     services.meeting_update(
         meeting=meetings[0],
@@ -195,8 +196,14 @@ def municipality(leader, other_leader, direktoer, network_types):
     )
 
 
-def pages_for(persona: str, m) -> list[str]:
-    """The pages each persona reaches in the journeys, in the states `municipality` puts them in."""
+@pytest.fixture
+def pages_for(municipality):
+    """`pages_for(persona)`: the pages the persona reaches in the journeys, in the states
+    `municipality` puts them in."""
+    return lambda persona: _pages_for(persona, municipality)
+
+
+def _pages_for(persona: str, m) -> list[str]:
     if persona == "anonymous":
         return ["/accounts/login/", "/tilgaengelighed/", "/privatliv/"]
     if persona == "leader":

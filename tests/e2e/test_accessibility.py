@@ -10,7 +10,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import pages_for
 from tests.e2e.support import assert_accessible, axe_violations, describe, needs_chromium
 
 pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
@@ -50,10 +49,10 @@ def assert_errors_announced(page) -> None:
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_every_page_a_persona_reaches_has_no_wcag_violations(browse_as, municipality, persona):
+def test_every_page_a_persona_reaches_has_no_wcag_violations(browse_as, pages_for, persona):
     page = browse_as(persona)
     failures = []
-    for path in pages_for(persona, municipality):
+    for path in pages_for(persona):
         response = page.goto(path)
         assert response.ok, f"{path} answered {response.status}"
         violations = axe_violations(page)

@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 
 from networks import services
 from networks.models import ActorCategory, DecisionOutcome, Status
-from tests.conftest import add_core, ready_to_start
 from tests.e2e.support import DESKTOP, PHONE, check_page, needs_chromium
+from tests.factories import add_core, ready_to_start
 
 pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
 

@@ -14,8 +14,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from networks.models import ActorCategory, Network, ParticipantRole, WelfareTrack
-from tests.e2e.conftest import PASSWORD
 from tests.e2e.support import DESKTOP, check_page, needs_chromium
+from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
 

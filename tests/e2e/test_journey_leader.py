@@ -17,12 +17,23 @@ from tests.e2e.support import DESKTOP, PHONE, check_page, needs_chromium
 
 pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
 
-PARTICIPANTS_CSV = """navn;e-mail;organisation;aktørtype;rolle
-Grethe Hansen;grethe@example.dk;Ældrerådet;Borger;Kernedeltager
-Ali Demir;ali@example.dk;Frivilligcentret;Frivillig;Kernedeltager
-Mette Berg;mette@example.dk;Plejecenter Humlehaven;Medarbejder;Kernedeltager
-;uden-navn@example.dk;Ældrerådet;Borger;Kernedeltager
-"""
+CSV_HEADER = "navn;e-mail;organisation;aktørtype;rolle\n"
+CSV_ROWS = [
+    "Grethe Hansen;grethe@example.dk;Ældrerådet;Borger;Kernedeltager\n",
+    "Ali Demir;ali@example.dk;Frivilligcentret;Frivillig;Kernedeltager\n",
+    "Mette Berg;mette@example.dk;Plejecenter Humlehaven;Medarbejder;Kernedeltager\n",
+]
+CSV_BAD_ROW = ";uden-navn@example.dk;Ældrerådet;Borger;Kernedeltager\n"
+
+
+def participants_csv(core: int) -> tuple[str, int]:
+    """Grethe, Ali and Mette, and more core participants if the type asks for more; a row without a
+    name last. Returns the CSV and how many good rows it has."""
+    rows = CSV_ROWS + [
+        f"Deltager {n};deltager{n}@example.dk;Plejecenter Humlehaven;Medarbejder;Kernedeltager\n"
+        for n in range(len(CSV_ROWS), core)
+    ]
+    return CSV_HEADER + "".join(rows) + CSV_BAD_ROW, len(rows)
 
 
 def answer(page, question: str, choice: str) -> None:
@@ -30,10 +41,12 @@ def answer(page, question: str, choice: str) -> None:
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
-def test_leader_takes_a_welfare_network_from_the_guide_to_conclusion(browse, leader, viewport):
-    # A sprint that starts next week: nothing in this journey depends on which day it runs.
+def test_leader_takes_a_welfare_network_from_the_guide_to_conclusion(browse, leader, welfare_type, viewport):
+    # A sprint that starts next week: nothing in this journey depends on which day it runs. Three
+    # weeks, or the type's longest sprint if that is shorter.
     sprint_start = timezone.localdate() + datetime.timedelta(days=7)
-    sprint_end = sprint_start + datetime.timedelta(days=20)
+    sprint_end = sprint_start + datetime.timedelta(days=min(21, welfare_type.sprint_max_days) - 1)
+    participants, good_rows = participants_csv(welfare_type.min_core_participants)
     page = browse(leader, viewport=viewport)
     expect(page.get_by_role("heading", name="Du har ingen netværk endnu")).to_be_visible()
     check_page(page, "dashboard without networks")
@@ -81,13 +94,13 @@ def test_leader_takes_a_welfare_network_from_the_guide_to_conclusion(browse, lea
     page.get_by_role("button", name="Vis rækkerne").click()
     expect(page.get_by_label("… eller indsæt rækkerne her")).to_have_attribute("aria-invalid", "true")
     check_page(page, "CSV import with errors")
-    page.get_by_label("… eller indsæt rækkerne her").fill(PARTICIPANTS_CSV)
+    page.get_by_label("… eller indsæt rækkerne her").fill(participants)
     page.get_by_role("button", name="Vis rækkerne").click()
     expect(page.get_by_text("Navnet mangler")).to_be_visible()
     check_page(page, "CSV preview with a bad row")
-    page.get_by_role("button", name="Tilføj 3 deltagere").click()
+    page.get_by_role("button", name=f"Tilføj {good_rows} deltagere").click()
     expect(page.get_by_role("cell", name="Grethe Hansen", exact=True)).to_be_visible()
-    assert network.participants.count() == 3
+    assert network.participants.count() == good_rows
 
     # The plan helper proposes kick-off, midway and closing inside the sprint; all three are kept.
     page.get_by_role("link", name="Planlægningshjælp", exact=True).click()

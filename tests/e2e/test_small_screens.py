@@ -7,7 +7,6 @@ scrolling box the keyboard cannot reach) only exist on a small screen.
 
 import pytest
 
-from tests.e2e.conftest import pages_for
 from tests.e2e.support import PHONE, axe_violations, describe, horizontal_overflow, needs_chromium
 
 pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
@@ -25,10 +24,10 @@ WIDE_TABLES = """() => [...document.querySelectorAll(".table-responsive")]
 
 
 @pytest.mark.parametrize("persona", ["anonymous", "leader", "direktoer", "administrator"])
-def test_every_page_fits_a_375_px_screen(browse_as, municipality, persona):
+def test_every_page_fits_a_375_px_screen(browse_as, pages_for, persona):
     page = browse_as(persona, viewport=PHONE)
     failures = []
-    for path in pages_for(persona, municipality):
+    for path in pages_for(persona):
         page.goto(path)
         overflow = horizontal_overflow(page)
         if overflow > 0:

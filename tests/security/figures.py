@@ -8,9 +8,10 @@ run's. `make loadtest` and `make audit` write their own sections the same way.
 from __future__ import annotations
 
 import datetime
-import re
 from collections import defaultdict
 from pathlib import Path
+
+from bench.harness import write_between
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "RELIABILITY.md"
 
@@ -62,13 +63,5 @@ def markdown(engine: str) -> str:
 
 def write_section(name: str, text: str, doc: Path = DOC) -> None:
     """Replace the text between `<!-- figures:name -->` and `<!-- /figures:name -->` in the doc
-    (appending the markers at the end if they are not there yet)."""
-    start, end = f"<!-- figures:{name} -->", f"<!-- /figures:{name} -->"
-    content = doc.read_text(encoding="utf-8") if doc.exists() else ""
-    block = f"{start}\n{text.strip()}\n{end}"
-    pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.DOTALL)
-    if pattern.search(content):
-        content = pattern.sub(lambda _match: block, content)
-    else:
-        content = content.rstrip("\n") + "\n\n" + block + "\n"
-    doc.write_text(content, encoding="utf-8")
+    (appending the markers at the end if they are not there yet), as `make loadtest` does."""
+    write_between(doc, f"<!-- figures:{name} -->", f"<!-- /figures:{name} -->", text.strip())

@@ -1,8 +1,9 @@
 """The access matrix: every URL pattern the resolver knows × every role × GET and POST, against the
-expected outcome kept in the table below.
+expected outcome kept in one table.
 
 The routes come from the resolver, not from a list, so a new page cannot escape: a route with no
-row in the table fails `test_every_route_has_a_row_in_the_table`. URL parameters are filled with
+row in the table (`EXPECTED` in tests/security/support.py, which the form fuzzing reads too) fails
+`test_every_route_has_a_row_in_the_table`. URL parameters are filled with
 real rows (the leader's network, its participant and meeting). The rules the table follows:
 
 - anonymous (and a deactivated user, whose session no longer counts) → the login page for pages,
@@ -32,7 +33,17 @@ from django.db import transaction
 from django.test import Client
 
 from tests.security import figures
-from tests.security.conftest import CSRF_TOKEN, ROLES, WriteWatch, client_as, routes_and_views
+from tests.security.support import (
+    CSRF_TOKEN,
+    EXPECTED,
+    LOGIN,
+    ROLES,
+    WriteWatch,
+    client_as,
+    is_admin,
+    is_api,
+    routes_and_views,
+)
 
 # --- The routes -----------------------------------------------------------------------------------
 
@@ -41,147 +52,6 @@ from tests.security.conftest import CSRF_TOKEN, ROLES, WriteWatch, client_as, ro
 def all_routes() -> tuple[str, ...]:
     return tuple(route for route, _view in routes_and_views())
 
-
-def is_admin(route: str) -> bool:
-    return route.startswith("admin/")
-
-
-def is_api(route: str) -> bool:
-    return route.startswith("api/")
-
-
-# --- The expected table -----------------------------------------------------------------------------
-#
-# One row per route: the outcome for each role, in the order of ROLES:
-#   anonymous, the network's leader, another leader, Direktørforum, administrator, deactivated.
-# "login" is a redirect to the login page; 302 any other redirect; numbers are status codes.
-
-
-def row(text: str) -> tuple:
-    values = tuple(value if not value.isdigit() else int(value) for value in text.split())
-    assert len(values) == len(ROLES), text
-    return values
-
-
-LOGIN = "login"
-# The method is checked before anything else, so a wrong method tells nobody whether a row exists.
-EVERYONE_200 = row("200 200 200 200 200 200")
-EVERYONE_405 = row("405 405 405 405 405 405")
-# Any logged-in user; anonymous to the login page.
-LOGGED_IN = row("login 200 200 200 200 login")
-# The leader's network: the leader and those who may see it; the other leader 404.
-SEE_NETWORK = row("login 200 404 200 200 login")
-# Changing the network's content: only its leader; who may see it gets 403, others 404.
-LEADER_ONLY = row("login 200 404 403 403 login")
-LEADER_ONLY_POST_REDIRECT = row("login 302 404 403 403 login")
-API_GET = row("401 200 404 200 200 401")
-API_NO_POST = row("401 405 405 405 405 401")
-PAGE_NO_POST = row("login 405 405 405 405 login")
-
-EXPECTED: dict[str, tuple[tuple, tuple]] = {
-    # route: (GET, POST)
-    "healthz": (EVERYONE_200, EVERYONE_405),
-    "accounts/login/": (EVERYONE_200, EVERYONE_200),
-    # Logging out takes a POST, and lands on the login page.
-    "accounts/logout/": (row("login 405 405 405 405 login"), row("login login login login login login")),
-    "privatliv/": (EVERYONE_200, EVERYONE_405),
-    "tilgaengelighed/": (EVERYONE_200, EVERYONE_405),
-    "sprog/": (row("302 302 302 302 302 302"), row("302 302 302 302 302 302")),
-    # Personal data: administrators only.
-    "admin-vaerktoejer/persondata/": (row("login 403 403 403 200 login"), row("login 403 403 403 200 login")),
-    "admin-vaerktoejer/persondata/udtraek/": (
-        row("login 405 405 405 405 login"),
-        row("login 403 403 403 400 login"),
-    ),
-    "admin-vaerktoejer/persondata/anonymiser/": (
-        row("login 405 405 405 405 login"),
-        row("login 403 403 403 400 login"),
-    ),
-    # The API: 401 without a login; someone else's network 404; a role that may not 403.
-    "api/v1/auth/token/": (EVERYONE_405, row("400 400 400 400 400 400")),
-    # Registering: leaders and administrators; Direktørforum may not.
-    "api/v1/networks/": (row("401 200 200 200 200 401"), row("401 201 201 403 201 401")),
-    "api/v1/networks/<api_id:pk>/": (API_GET, API_NO_POST),
-    # Starting the approved network: its leader only.
-    "api/v1/networks/<api_id:pk>/transitions/": (API_NO_POST, row("401 200 404 403 403 401")),
-    "api/v1/networks/<api_id:pk>/participants/": (API_GET, row("401 201 404 403 403 401")),
-    "api/v1/networks/<api_id:pk>/meetings/": (API_GET, row("401 201 404 403 403 401")),
-    "api/v1/networks/<api_id:pk>/decisions/": (API_GET, API_NO_POST),
-    "api/v1/networks/<api_id:pk>/history/": (API_GET, API_NO_POST),
-    "api/v1/participants/<api_id:pk>/": (API_GET, API_NO_POST),
-    "api/v1/meetings/<api_id:pk>/": (API_GET, API_NO_POST),
-    # The report's figures: administrators only, read-only.
-    "api/v1/reports/summary/": (row("401 403 403 403 200 401"), API_NO_POST),
-    # The schema and its page are public (they describe the API, not its data).
-    "api/v1/schema/": (EVERYONE_200, EVERYONE_405),
-    "api/v1/docs/": (EVERYONE_200, EVERYONE_405),
-    "api/v1/^.*$": (row("404 404 404 404 404 404"), row("404 404 404 404 404 404")),
-    # Direktørforum's workspace: members and administrators; only members decide.
-    "direktoerforum/": (row("login 403 403 200 200 login"), row("login 405 405 405 405 login")),
-    "direktoerforum/sag/<int:pk>/": (row("login 403 403 200 200 login"), row("login 403 403 200 403 login")),
-    # No case chosen: back to the dashboard with a message.
-    "direktoerforum/dagsorden/": (row("login 403 403 302 302 login"), row("login 405 405 405 405 login")),
-    # The same agenda as a PDF: the same access and the same redirect without a case.
-    "direktoerforum/dagsorden.pdf": (row("login 403 403 302 302 login"), row("login 405 405 405 405 login")),
-    # Reports: administrators only.
-    "rapporter/": (row("login 403 403 403 200 login"), row("login 405 405 405 405 login")),
-    **{
-        f"rapporter/{name}": (row("login 403 403 403 200 login"), row("login 405 405 405 405 login"))
-        for name in (
-            "netvaerk.csv",
-            "netvaerk.xlsx",
-            "deltagere.csv",
-            "deltagere.xlsx",
-            "moeder.csv",
-            "moeder.xlsx",
-        )
-    },
-    # The leaders' pages.
-    "": (LOGGED_IN, row("login 405 405 405 405 login")),
-    "netvaerk/": (LOGGED_IN, row("login 405 405 405 405 login")),
-    "netvaerk/guide/": (LOGGED_IN, row("login 405 405 405 405 login")),
-    # Registering: leaders and administrators (who may register on someone's behalf).
-    "netvaerk/ny/": (row("login 200 200 403 200 login"), row("login 200 200 403 200 login")),
-    "netvaerk/<int:pk>/": (SEE_NETWORK, PAGE_NO_POST),
-    "netvaerk/<int:pk>/rediger/": (LEADER_ONLY, LEADER_ONLY),
-    # Another type: the approved network's page says only a draft may; a POST without a choice
-    # comes back with the form's error.
-    "netvaerk/<int:pk>/type/": (LEADER_ONLY, LEADER_ONLY),
-    "netvaerk/<int:pk>/kalender.ics": (SEE_NETWORK, PAGE_NO_POST),
-    "netvaerk/<int:pk>/indstil/": (PAGE_NO_POST, LEADER_ONLY_POST_REDIRECT),
-    "netvaerk/<int:pk>/start/": (PAGE_NO_POST, LEADER_ONLY_POST_REDIRECT),
-    # An approved network cannot be concluded: back to its page with the reason.
-    "netvaerk/<int:pk>/afslut/": (row("login 302 404 403 403 login"), LEADER_ONLY_POST_REDIRECT),
-    "netvaerk/<int:pk>/annuller/": (LEADER_ONLY, LEADER_ONLY),
-    # Deleting: the approved network's page says to cancel instead; a POST is refused with the
-    # reason, back on the network's page.
-    "netvaerk/<int:pk>/slet/": (LEADER_ONLY, LEADER_ONLY_POST_REDIRECT),
-    "netvaerk/<int:pk>/deltagere/ny/": (LEADER_ONLY, LEADER_ONLY),
-    "netvaerk/<int:pk>/deltagere/import/": (LEADER_ONLY, LEADER_ONLY),
-    "netvaerk/<int:pk>/deltagere/<int:participant_pk>/rediger/": (LEADER_ONLY, LEADER_ONLY),
-    "netvaerk/<int:pk>/deltagere/<int:participant_pk>/udtraadt/": (
-        PAGE_NO_POST,
-        LEADER_ONLY_POST_REDIRECT,
-    ),
-    "netvaerk/<int:pk>/moeder/ny/": (LEADER_ONLY, LEADER_ONLY),
-    "netvaerk/<int:pk>/moeder/planlaeg/": (LEADER_ONLY, LEADER_ONLY),
-    "netvaerk/<int:pk>/moeder/<int:meeting_pk>/": (SEE_NETWORK, PAGE_NO_POST),
-    "netvaerk/<int:pk>/moeder/<int:meeting_pk>/rediger/": (LEADER_ONLY, LEADER_ONLY),
-    # Empty minutes are valid: saved, back to the meeting.
-    "netvaerk/<int:pk>/moeder/<int:meeting_pk>/referat/": (LEADER_ONLY, LEADER_ONLY_POST_REDIRECT),
-    "netvaerk/<int:pk>/moeder/<int:meeting_pk>/afholdt/": (
-        PAGE_NO_POST,
-        LEADER_ONLY_POST_REDIRECT,
-    ),
-    "netvaerk/<int:pk>/moeder/<int:meeting_pk>/aflys/": (
-        PAGE_NO_POST,
-        LEADER_ONLY_POST_REDIRECT,
-    ),
-    "netvaerk/<int:pk>/moeder/<int:meeting_pk>/kalender.ics": (
-        SEE_NETWORK,
-        PAGE_NO_POST,
-    ),
-}
 
 # What an admin route answers; the admin's own login, logout and translations are open to all.
 ADMIN_PUBLIC = {"admin/login/", "admin/logout/", "admin/jsi18n/"}

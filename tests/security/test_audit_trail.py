@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 
 from networks import audit, services
 from networks.models import Decision, Meeting, Network, Participant
-from tests.conftest import add_core, ready_to_start
+from tests.factories import add_core, ready_to_start, sprint_of
 
 
 def history_of(model, **filters):
@@ -136,10 +136,10 @@ def test_the_leader_sees_the_history_with_who_did_what(client, leader, draft_wel
     assert "Titel" in section
 
 
-def test_a_status_change_shows_from_and_to(client, leader, draft_welfare):
-    from tests.api.conftest import SPRINT
-
-    network = services.network_update(network=ready_to_start(draft_welfare), by=leader, **SPRINT)
+def test_a_status_change_shows_from_and_to(client, leader, draft_welfare, welfare_type):
+    network = services.network_update(
+        network=ready_to_start(draft_welfare), by=leader, **sprint_of(welfare_type.sprint_max_days)
+    )
     services.network_start(network=network, by=leader)
     client.force_login(leader)
     assert "Status: Kladde → Aktiv" in historik(page(client, draft_welfare))

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import connection
 
 from networks import services
-from tests.conftest import add_core, add_meetings, ready_to_start
+from tests.factories import add_core, add_meetings, ready_to_start
 
 DUMPDATA = [
     "dumpdata",
@@ -139,7 +139,7 @@ def test_a_pg_dump_restored_with_pg_restore_holds_the_same_data(leader, direktoe
         services.network_create(by=leader, type=learning_type, title="Læring", theme="T")
     )
     add_core(network, 3)
-    add_meetings(network, 4)
+    add_meetings(network, learning_type.min_meetings)
     services.network_start(network=network, by=leader)
     services.participant_update(
         participant=network.participants.first(), by=leader, organisation="Ældresagen"

@@ -19,9 +19,9 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from networks import services
-from tests.conftest import add_core, add_meetings
+from tests.factories import add_core, add_meetings
 from tests.security import figures
-from tests.security.conftest import fuzz_settings, routes_and_views, row_counts
+from tests.security.support import fuzz_settings, routes_and_views, row_counts
 
 EXAMPLES = 40
 WRITES = ("post", "patch", "put", "delete")

@@ -3,7 +3,7 @@ posted as the user who may send the form. No answer may be a server error (the t
 any exception a view lets through), and a refused form saves nothing: the row counts of every
 table are the same after a refusal as before.
 
-The forms are every route the access matrix (test_access_matrix.EXPECTED, which is checked against
+The forms are every route the access table (EXPECTED in tests/security/support.py, checked against
 the resolver) lets some role POST to, so a new form is fuzzed as soon as it has its row there.
 Each example runs in a savepoint that is rolled back, so every example starts from the same data.
 """
@@ -23,10 +23,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from networks import services
-from tests.conftest import add_core, add_meetings, ready_to_start
+from tests.factories import add_core, add_meetings, ready_to_start
 from tests.security import figures
-from tests.security.conftest import CSRF_TOKEN, ROLES, client_as, fuzz_settings, row_counts
-from tests.security.test_access_matrix import EXPECTED, is_admin, is_api
+from tests.security.support import (
+    CSRF_TOKEN,
+    EXPECTED,
+    ROLES,
+    client_as,
+    fuzz_settings,
+    is_admin,
+    is_api,
+    row_counts,
+)
 
 EXAMPLES = 30
 
@@ -64,7 +72,7 @@ def subjects(world, leader, direktoer, learning_type, innovation_type):
     add_core(learning, 3)
     meetings = add_meetings(learning, 2)
     active = ready_to_start(services.network_create(by=leader, type=learning_type, title="Aktiv", theme="T"))
-    add_meetings(active, 4)
+    add_meetings(active, learning_type.min_meetings)
     active = services.network_start(network=active, by=leader)
     submitted = services.network_submit(
         network=services.network_create(

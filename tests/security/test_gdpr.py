@@ -13,10 +13,11 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 
-from networks import gdpr, reports, services
+from networks import gdpr, reporting, services
 from networks.models import ActorCategory, Network, Participant, Status
+from networks.reporting import figures
 from networks.services import RoleRefused
-from tests.conftest import add_core, add_meetings
+from tests.factories import add_core, add_meetings
 
 EMAIL = "Grethe.Hansen@Example.dk"
 NAME = "Grethe Hansen"
@@ -147,11 +148,11 @@ def test_erasing_removes_the_person_everywhere_including_the_history(grethe, bys
 
 
 def test_erasing_keeps_the_rows_so_the_reports_count_the_same(grethe, bystander, administrator):
-    every_network = reports.ReportFilter.from_params({})
-    before = reports.participants(every_network)
+    every_network = reporting.ReportFilter.from_params({})
+    before = figures.participants(every_network)
     counts = Participant.objects.count()
     gdpr.person_erase(email=EMAIL, by=administrator)
-    after = reports.participants(every_network)
+    after = figures.participants(every_network)
     assert Participant.objects.count() == counts
     assert after["participations"] == before["participations"]
     assert after["people"] == before["people"]

@@ -6,7 +6,9 @@ was created (submitted, decided, started, concluded or cancelled) and stops wher
 So a started network has a sprint, enough core participants and meetings, a clarified mandate and
 `started_at`; an innovation network past draft has a StatusChange to "submitted" and a Decision
 for every decided round; a learning network never has more non-cancelled meetings than its type
-allows. `tests/test_seed_scale.py` checks this against `networks.rules`.
+allows. Every rule number (the longest sprint, the meeting plan, the plan's months and tolerance,
+the core minimum) is read from the type's row. `tests/test_seed_scale.py` checks this against
+`networks.rules`.
 
 The same --seed and --today give the same data. People recur across networks by email.
 """
@@ -27,6 +29,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from networks import roles
+from networks.dates import add_months
 from networks.models import (
     ActorCategory,
     Decision,
@@ -42,7 +45,6 @@ from networks.models import (
     StatusChange,
     WelfareTrack,
 )
-from networks.rules import add_months
 
 LEADERS = 50
 DIREKTOERFORUM_MEMBERS = 5
@@ -282,10 +284,16 @@ class Generator:
         plan.closed = plan.conclude
         plan.age = self.window(enter, leave)
 
+    def _jitter(self, type_code: str, most: int) -> int:
+        """Days a plan's end strays from its months: up to `most`, never past the type's tolerance."""
+        return min(most, self.types[type_code].duration_tolerance_days)
+
     def _plan_welfare(self, plan: Plan) -> None:
         rng = self.rng
+        # From half the type's longest sprint up to the longest, first and last day counted.
+        longest = self.types[plan.type_code].sprint_max_days - 1
         sprint_start = rng.randint(14, 45)
-        sprint_end = sprint_start + rng.randint(13, 27)  # at most 28 days, both days counted
+        sprint_end = sprint_start + rng.randint(longest // 2, longest)
         start = max(1, sprint_start - rng.randint(0, 5))
         conclude = sprint_end + rng.randint(1, 21)
         plan.sprint = (sprint_start, sprint_end)
@@ -293,9 +301,12 @@ class Generator:
 
     def _plan_learning(self, plan: Plan) -> None:
         rng = self.rng
+        usual = self.types[plan.type_code].plan_months
         planned_start = rng.randint(14, 40)
-        months = 6 if rng.random() < 0.95 else rng.choice((3, 9))  # a few plans the report flags
-        planned_end = planned_start + self._months(planned_start, months) + rng.randint(-10, 10)
+        # A few plans the report flags: half or one and a half times the type's months.
+        months = usual if rng.random() < 0.95 else rng.choice((usual // 2, usual * 3 // 2))
+        jitter = self._jitter(plan.type_code, 10)
+        planned_end = planned_start + self._months(planned_start, months) + rng.randint(-jitter, jitter)
         start = max(1, planned_start - rng.randint(0, 7))
         conclude = planned_end + rng.randint(1, 21)
         plan.planned = (planned_start, planned_end)
@@ -335,8 +346,10 @@ class Generator:
         states[Status.SUBMITTED] = (submitted, decided)
         # The plan is written while the network is a draft, to start some weeks after the decision.
         planned_start = decided + rng.randint(14, 45)
-        months = 12 if rng.random() < 0.95 else 18
-        planned_end = planned_start + self._months(planned_start, months) + rng.randint(-20, 20)
+        usual = self.types[plan.type_code].plan_months
+        months = usual if rng.random() < 0.95 else usual * 3 // 2
+        jitter = self._jitter(plan.type_code, 20)
+        planned_end = planned_start + self._months(planned_start, months) + rng.randint(-jitter, jitter)
         plan.planned = (planned_start, planned_end)
         if plan.status == Status.REJECTED:
             comment = "Forslaget ligger uden for de politiske pejlemærker for i år."
@@ -634,7 +647,9 @@ class _Writer:
 
     def _participants(self, plan: Plan, network: Network, created: datetime.date) -> list[Participant]:
         rng, g = self.rng, self.g
-        count = round(rng.triangular(8, 25, 22))
+        minimum_core = g.types[plan.type_code].min_core_participants
+        # 8–25 people, and always more than the type's core minimum.
+        count = max(round(rng.triangular(8, 25, 22)), minimum_core + 1)
         chosen: list[int] = []
         categories, share = KEY_CATEGORY[plan.type_code]
         if rng.random() < share:
@@ -643,7 +658,6 @@ class _Writer:
             candidate = rng.randrange(len(self.people))
             if candidate not in chosen:
                 chosen.append(candidate)
-        minimum_core = g.types[plan.type_code].min_core_participants
         last_day = self._last_day(plan, created)
         start_day = self._day(created, plan.start)
         rows = []
@@ -695,8 +709,11 @@ class _Writer:
                 return [], 0
             first, last = network.planned_start, network.planned_end
             span = (last - first).days
-            counted = rng.choice((4, 5))
-            days = [first + datetime.timedelta(days=round(i * span / (counted - 1))) for i in range(counted)]
+            type_ = self.g.types[code]
+            counted = rng.choice(range(type_.min_meetings, type_.max_meetings + 1))
+            days = [
+                first + datetime.timedelta(days=round(i * span / max(counted - 1, 1))) for i in range(counted)
+            ]
             if rng.random() < 0.15:
                 days.append(first + datetime.timedelta(days=rng.randint(0, span)))
         else:

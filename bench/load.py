@@ -17,31 +17,44 @@ end (LOADTEST_PG_CLUSTER=main uses the main cluster and leaves it running). Need
 `make test-postgres`. The database loadtest_netvaerk is created afresh each run.
 
 Writes the figures into docs/RELIABILITY.md (between the loadtest markers) and prints them.
-All traffic goes to 127.0.0.1; every loop is bounded in time and count.
+All traffic goes to 127.0.0.1; every loop is bounded in time and count. Run as `python -m bench.load`
+from the project (as `make loadtest` does); the rig it shares with `make bench` is bench/harness.py.
 """
 
 from __future__ import annotations
 
 import datetime
-import http.cookiejar
 import json
 import os
 import random
 import re
 import secrets
-import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass, field
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-PYTHON = sys.executable
+from bench.harness import (
+    FORM,
+    HOST,
+    ROOT,
+    Server,
+    Session,
+    csrf_token,
+    database_url,
+    free_port,
+    logger,
+    manage,
+    migrate,
+    percentile,
+    postgres_database,
+    postgres_drop,
+    python,
+    write_between,
+)
+
 USERS = int(os.environ.get("LOADTEST_USERS", "50"))
 SECONDS = int(os.environ.get("LOADTEST_SECONDS", "60"))
 FAULT_SECONDS = int(os.environ.get("LOADTEST_FAULT_SECONDS", "40"))
@@ -50,15 +63,16 @@ RACE_CASES = int(os.environ.get("LOADTEST_RACE_CASES", "5"))
 CLUSTER = os.environ.get("LOADTEST_PG_CLUSTER", "loadtest")
 PG_PORT = int(os.environ.get("LOADTEST_PG_PORT", "5433" if CLUSTER != "main" else "5432"))
 DATABASE = "loadtest_netvaerk"
-DATABASE_URL = f"postgres://netvaerk:netvaerk@127.0.0.1:{PG_PORT}/{DATABASE}"
+# The app's role on the cluster; it creates and drops the load test's database itself.
+SERVER_URL = f"postgres://netvaerk:netvaerk@{HOST}:{PG_PORT}/postgres"
+DATABASE_URL = database_url(SERVER_URL, DATABASE)
 PASSWORD = "Belastning-2027"
 REQUEST_TIMEOUT = 30
 # After PostgreSQL is back, the app must answer again within this many seconds.
 RECOVERY_LIMIT = 10.0
+OUTPUT = os.environ.get("LOADTEST_OUTPUT", str(ROOT / "docs" / "RELIABILITY.md"))
 
-
-def log(message: str) -> None:
-    print(f"[loadtest {time.strftime('%H:%M:%S')}] {message}", flush=True)
+log = logger("loadtest", sys.stdout)
 
 
 def sh(*args: str, check: bool = True, **kwargs) -> subprocess.CompletedProcess:
@@ -79,7 +93,7 @@ def pg_version() -> str:
 def pg_ready(timeout: float = 30) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if sh("pg_isready", "-q", "-h", "127.0.0.1", "-p", str(PG_PORT), check=False).returncode == 0:
+        if sh("pg_isready", "-q", "-h", HOST, "-p", str(PG_PORT), check=False).returncode == 0:
             return True
         time.sleep(0.2)
     return False
@@ -98,8 +112,7 @@ def start_postgres() -> str:
         raise SystemExit(f"PostgreSQL {version}/{CLUSTER} did not start on port {PG_PORT}")
     if as_postgres("SELECT 1 FROM pg_roles WHERE rolname='netvaerk'") != "1":
         as_postgres("CREATE ROLE netvaerk LOGIN CREATEDB PASSWORD 'netvaerk'")
-    sh("su", "postgres", "-c", f"dropdb -p {PG_PORT} --if-exists --force {DATABASE}")
-    sh("su", "postgres", "-c", f"createdb -p {PG_PORT} -O netvaerk {DATABASE}")
+    postgres_database(SERVER_URL, DATABASE)
     return version
 
 
@@ -108,7 +121,10 @@ def stop_postgres(version: str) -> None:
         sh("pg_ctlcluster", version, CLUSTER, "start", check=False)  # leave the main cluster running
         pg_ready()
         return
-    sh("su", "postgres", "-c", f"dropdb -p {PG_PORT} --if-exists --force {DATABASE}", check=False)
+    try:
+        postgres_drop(SERVER_URL, DATABASE)
+    except Exception as exc:  # noqa: BLE001 - the cluster is stopped either way
+        log(f"could not drop {DATABASE}: {exc}")
     sh("pg_ctlcluster", version, CLUSTER, "stop", check=False)
 
 
@@ -121,7 +137,7 @@ def app_env() -> dict:
         DEBUG="0",
         HTTPS_ONLY="0",
         SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1",
+        ALLOWED_HOSTS=HOST,
         DATABASE_URL=DATABASE_URL,
         CONN_MAX_AGE="60",
         EMAIL_URL="memory:",
@@ -173,63 +189,20 @@ print(json.dumps({"networks": networks, "cases": cases}))
 
 
 def django(code: str, env: dict, **values) -> str:
+    """`code` run with Django set up, the `values` as its variables; what it prints."""
     prelude = "import json, django; django.setup()\n" + "".join(f"{k} = {v!r}\n" for k, v in values.items())
-    result = subprocess.run(
-        [PYTHON, "-c", prelude + code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900
-    )
-    if result.returncode != 0:
-        raise SystemExit(result.stderr[-3000:])
-    return result.stdout
+    return python(env, "-c", prelude + code)
 
 
 def prepare(env: dict) -> dict:
     log("migrate, collectstatic, seed")
-    for args in (["migrate", "--no-input", "-v0"], ["collectstatic", "--no-input", "-v0"]):
-        subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, timeout=900)
+    migrate(env)
+    manage(env, "collectstatic", "--no-input", "-v0")
     return json.loads(
         django(SEED, env, USERS=USERS, RACERS=RACERS, RACE_CASES=RACE_CASES, PASSWORD=PASSWORD).splitlines()[
             -1
         ]
     )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_gunicorn(env: dict) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            str(Path(PYTHON).parent / "gunicorn"),
-            "netvaerk_site.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--timeout",
-            "30",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=open(ROOT / "var" / "loadtest-gunicorn.log", "w"),  # noqa: SIM115
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return process, base
-        except OSError:
-            time.sleep(0.2)
-    process.terminate()
-    raise SystemExit("gunicorn did not answer /healthz")
 
 
 # --- The journeys ---------------------------------------------------------------------------------
@@ -258,12 +231,12 @@ class Ledger:
 
 
 class User:
-    def __init__(self, base: str, username: str, network_ids: list[int], ledger: Ledger):
-        self.base, self.username, self.network_ids, self.ledger = base, username, network_ids, ledger
-        self.cookies = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.cookies), NoRedirect()
-        )
+    """One person using the app: a browser session (bench/harness.py) and an API token; every
+    request is timed into the ledger."""
+
+    def __init__(self, port: int, username: str, network_ids: list[int], ledger: Ledger):
+        self.port, self.username, self.network_ids, self.ledger = port, username, network_ids, ledger
+        self.session = Session(timeout=REQUEST_TIMEOUT)
         self.token = ""
 
     def request(self, kind: str, method: str, path: str, body=None, headers=None) -> tuple[int, str, dict]:
@@ -273,32 +246,17 @@ class User:
             data = json.dumps(body).encode()
         elif isinstance(body, dict):
             data = urllib.parse.urlencode(body, doseq=True).encode()
-            headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
-        headers.setdefault("Referer", self.base + "/")
-        request = urllib.request.Request(self.base + path, data=data, method=method, headers=headers)
+            headers.setdefault("Content-Type", FORM["Content-Type"])
+        headers.setdefault("Referer", f"http://{HOST}:{self.port}/")
         started = time.monotonic()
         status, text, response_headers = 0, "", {}
         try:
-            with self.opener.open(request, timeout=REQUEST_TIMEOUT) as response:
-                status, text, response_headers = (
-                    response.status,
-                    response.read().decode(),
-                    dict(response.headers),
-                )
-        except urllib.error.HTTPError as error:
-            status, text, response_headers = (
-                error.code,
-                error.read().decode(errors="replace"),
-                dict(error.headers),
-            )
+            status, content, _, response = self.session.request(self.port, method, path, data, headers)
+            text, response_headers = content.decode(errors="replace"), dict(response.headers)
         except OSError:
             status = 0
         self.ledger.add(Result(started, time.monotonic() - started, kind, status))
         return status, text, response_headers
-
-    def csrf(self, page: str) -> str:
-        match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-        return match.group(1) if match else ""
 
     def log_in(self) -> bool:
         status, page, _ = self.request("login-form", "GET", "/accounts/login/")
@@ -308,7 +266,11 @@ class User:
             "login",
             "POST",
             "/accounts/login/",
-            {"username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": self.csrf(page)},
+            {
+                "username": self.username,
+                "password": PASSWORD,
+                "csrfmiddlewaretoken": csrf_token(page),
+            },
         )
         token_status, text, _ = self.request(
             "api-token",
@@ -389,7 +351,7 @@ class User:
                     "title": f"Formular {rng.random():.6f}",
                     "theme": "T",
                     "engangsnoegle": key.group(1),
-                    "csrfmiddlewaretoken": self.csrf(page),
+                    "csrfmiddlewaretoken": csrf_token(page),
                 },
             )
             match = re.match(r"/netvaerk/(\d+)/$", headers.get("Location", ""))
@@ -398,16 +360,11 @@ class User:
                     self.ledger.networks.add(int(match.group(1)))
 
 
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def log_in_everyone(base: str, seeded: dict) -> list[User]:
+def log_in_everyone(port: int, seeded: dict) -> list[User]:
     """The users, logged in on the pages and with an API token (once: a password check is slow on
     purpose, and logging in is not what is measured)."""
     users = [
-        User(base, name, list(seeded["networks"][name]), Ledger())
+        User(port, name, list(seeded["networks"][name]), Ledger())
         for name in sorted(seeded["networks"])[:USERS]
     ]
 
@@ -454,13 +411,6 @@ def run_users(users: list[User], seconds: int, ledger: Ledger, *, during=None) -
 # --- Figures --------------------------------------------------------------------------------------
 
 
-def percentile(values: list[float], share: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
-
-
 def summarise(results: list[Result], seconds: float) -> dict:
     timed = [r.seconds for r in results if 200 <= r.status < 400]
     return {
@@ -487,11 +437,11 @@ print(json.dumps({"networks": sorted(set(NETWORKS) - found_networks),
     return json.loads(out.splitlines()[-1])
 
 
-def race(base: str, seeded: dict, env: dict) -> dict:
+def race(port: int, seeded: dict, env: dict) -> dict:
     """RACERS members approve each case at the same moment: one 200, the rest 409, one decision."""
     tokens = []
     for i in range(1, RACERS + 1):
-        member = User(base, f"df{i:02d}", [], Ledger())
+        member = User(port, f"df{i:02d}", [], Ledger())
         status, text, _ = member.request(
             "token",
             "POST",
@@ -504,7 +454,7 @@ def race(base: str, seeded: dict, env: dict) -> dict:
     outcome = {"cases": 0, "approved_once": 0, "statuses": {}}
 
     def approve(token: str, case: int, barrier: threading.Barrier, statuses: list[int]) -> None:
-        user = User(base, "", [], Ledger())
+        user = User(port, "", [], Ledger())
         user.token = token
         barrier.wait(timeout=60)
         statuses.append(user.api("race", "POST", f"networks/{case}/transitions/", {"action": "approve"})[0])
@@ -609,19 +559,20 @@ via formularen, API'et læsende og skrivende).
 
 
 def main() -> int:
-    sys.path.insert(0, str(ROOT))
-    from tests.security.figures import write_section
-
     (ROOT / "var").mkdir(exist_ok=True)
     version = start_postgres()
     env = app_env()
     gunicorn = None
     try:
         seeded = prepare(env)
-        gunicorn, base = start_gunicorn(env)
+        gunicorn = Server(
+            env, free_port(), timeout=REQUEST_TIMEOUT, log_file=ROOT / "var" / "loadtest-gunicorn.log"
+        )
+        gunicorn.wait_ready(30)
+        port = gunicorn.port
         log(f"logging in {USERS} users")
-        users = log_in_everyone(base, seeded)
-        log(f"load: {USERS} users for {SECONDS} s against {base}")
+        users = log_in_everyone(port, seeded)
+        log(f"load: {USERS} users for {SECONDS} s against {HOST}:{port}")
         steady = Ledger()
         started = time.monotonic()
         run_users(users, SECONDS, steady)
@@ -641,15 +592,11 @@ def main() -> int:
         )
         missing = acknowledged_writes_missing(env, merged)
         log(f"acknowledged writes {acked}, missing {missing}")
-        race_result = race(base, seeded, env)
+        race_result = race(port, seeded, env)
         log(f"race: {race_result}")
     finally:
         if gunicorn is not None:
-            gunicorn.terminate()
-            try:
-                gunicorn.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                gunicorn.kill()
+            gunicorn.stop()
         stop_postgres(version)
 
     text = report(load, fault, fault_load, missing, acked, race_result, version)
@@ -665,8 +612,9 @@ def main() -> int:
         problems.append("acknowledged writes lost")
     if race_result["approved_once"] != race_result["cases"]:
         problems.append("a raced case did not get exactly one decision")
-    if os.environ.get("LOADTEST_OUTPUT", "docs/RELIABILITY.md") != "-":
-        write_section("loadtest", text + ("\n\n**Fejl:** " + "; ".join(problems) if problems else ""))
+    if OUTPUT != "-":
+        failed = "\n\n**Fejl:** " + "; ".join(problems) if problems else ""
+        write_between(ROOT / OUTPUT, "<!-- figures:loadtest -->", "<!-- /figures:loadtest -->", text + failed)
     for problem in problems:
         log(f"FAILED: {problem}")
     return 1 if problems else 0

@@ -5,7 +5,7 @@ without a wizard; XLSX is written with openpyxl, with dates and times as real da
 carry the same rows, built once by the `*_table` functions, each from a fixed number of queries.
 
 Personal data — participants' names and emails — is only in the participant export. The
-networks export counts meetings exactly as the report page does (`reports.with_meeting_counts`)
+networks export counts meetings exactly as the report page does (`figures.with_meeting_counts`)
 and lists each network's findings from `networks.rules`.
 """
 
@@ -17,8 +17,8 @@ import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Window
-from django.db.models.functions import Coalesce, Lower
+from django.db.models import Count, OuterRef, Q, Window
+from django.db.models.functions import Lower
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +26,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from networks import reports, rules, selectors
+from networks import roles, rules, selectors
 from networks.models import (
     OPEN_STATUSES,
     ActorCategory,
@@ -37,6 +37,8 @@ from networks.models import (
     ParticipantRole,
     Status,
 )
+from networks.reporting.figures import choice_labels, with_meeting_counts
+from networks.reporting.filter import ReportFilter
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -57,26 +59,12 @@ class Table:
     rows: list[list]
 
 
-def _person(user) -> str:
-    return user.get_full_name() or user.get_username()
-
-
-def _count_of(rows: QuerySet, group_by: str = "network") -> Coalesce:
-    """COUNT(*) of a correlated queryset as a column (a subquery, so it multiplies no join)."""
-    return Coalesce(Subquery(rows.order_by().values(group_by).annotate(n=Count("pk")).values("n")), 0)
-
-
-def _labels(choices) -> dict[str, str]:
-    """Each value's label, translated once for the whole export rather than once per row."""
-    return {value: str(label) for value, label in choices.choices}
-
-
 def _local_day(moment: datetime.datetime | None, zone=None) -> datetime.date | None:
     """The local day of `moment`; `zone` (the current time zone) saves looking it up for every cell."""
     return moment.astimezone(zone or timezone.get_current_timezone()).date() if moment else None
 
 
-def network_table(report_filter: reports.ReportFilter, *, today: datetime.date) -> Table:
+def network_table(report_filter: ReportFilter, *, today: datetime.date) -> Table:
     """Networks with type, status, leader, dates, counts and findings.
 
     Queries: the networks with their type, leader, meeting and participant counts (1); then the
@@ -85,10 +73,10 @@ def network_table(report_filter: reports.ReportFilter, *, today: datetime.date) 
     most of them concluded, does not load every participant there ever was.
     """
     networks = list(
-        reports.with_meeting_counts(report_filter.networks(), report_filter)
+        with_meeting_counts(report_filter.networks(), report_filter)
         .annotate(
-            participant_count=_count_of(Participant.objects.filter(network=OuterRef("pk"))),
-            core_count=_count_of(
+            participant_count=selectors.count_of(Participant.objects.filter(network=OuterRef("pk"))),
+            core_count=selectors.count_of(
                 Participant.objects.filter(network=OuterRef("pk")).filter(
                     role=ParticipantRole.CORE, left_on__isnull=True
                 )
@@ -98,7 +86,7 @@ def network_table(report_filter: reports.ReportFilter, *, today: datetime.date) 
         .order_by("title", "pk")
     )
     selectors.with_rule_facts([n for n in networks if n.status in OPEN_STATUSES])
-    status_labels = _labels(Status)
+    status_labels = choice_labels(Status)
     zone = timezone.get_current_timezone()
     headers = [
         _("ID"),
@@ -134,7 +122,7 @@ def network_table(report_filter: reports.ReportFilter, *, today: datetime.date) 
                 network.theme,
                 network.type.name,
                 status_labels[network.status],
-                _person(network.leader),
+                roles.display_name(network.leader),
                 _local_day(network.created_at, zone),
                 network.planned_start,
                 network.planned_end,
@@ -156,7 +144,7 @@ def network_table(report_filter: reports.ReportFilter, *, today: datetime.date) 
     return Table("netvaerk", _("Netværk"), headers, rows)
 
 
-def participant_table(report_filter: reports.ReportFilter, *, today: datetime.date) -> Table:
+def participant_table(report_filter: ReportFilter, *, today: datetime.date) -> Table:
     """Every participant of the selected networks, with name and email (the one export that has them).
 
     "Netværk nu (samme e-mail)" counts the selected networks in which someone with this email
@@ -172,7 +160,7 @@ def participant_table(report_filter: reports.ReportFilter, *, today: datetime.da
     participants = (
         Participant.objects.filter(report_filter.of_selected_networks("network"))
         .annotate(
-            attended=_count_of(attended, "participant"),
+            attended=selectors.count_of(attended, "participant"),
             networks_now=Window(Count("pk", filter=current_with_email), partition_by=[Lower("email")]),
         )
         .order_by("network__title", "network_id", "role", "name", "pk")
@@ -208,7 +196,7 @@ def participant_table(report_filter: reports.ReportFilter, *, today: datetime.da
         _("Netværk nu (samme e-mail)"),
         _("Forpligtelse"),
     ]
-    categories, roles = _labels(ActorCategory), _labels(ParticipantRole)
+    categories, role_labels = choice_labels(ActorCategory), choice_labels(ParticipantRole)
     rows = [
         [
             network_id,
@@ -218,7 +206,7 @@ def participant_table(report_filter: reports.ReportFilter, *, today: datetime.da
             email,
             organisation,
             categories[category],
-            roles[role],
+            role_labels[role],
             joined_on,
             left_on,
             attended,
@@ -244,7 +232,7 @@ def participant_table(report_filter: reports.ReportFilter, *, today: datetime.da
     return Table("deltagere", _("Deltagere"), headers, rows)
 
 
-def meeting_table(report_filter: reports.ReportFilter, *, today: datetime.date) -> Table:
+def meeting_table(report_filter: ReportFilter, *, today: datetime.date) -> Table:
     """The selected networks' meetings in the period, with attendance counts but no names. One query."""
     meetings = (
         Meeting.objects.filter(report_filter.of_selected_networks("network"))
@@ -279,7 +267,7 @@ def meeting_table(report_filter: reports.ReportFilter, *, today: datetime.date) 
         _("Fremmødte"),
         _("Heraf kernedeltagere"),
     ]
-    statuses = _labels(MeetingStatus)
+    statuses = choice_labels(MeetingStatus)
     rows = [[*row[:4], statuses[row[4]], *row[5:]] for row in meetings]
     return Table("moeder", _("Møder"), headers, rows)
 
@@ -329,7 +317,7 @@ def _write_row(sheet, row_number: int, values: Iterable) -> None:
                 cell.data_type = "s"  # text stays text, even when it starts with "="
 
 
-def _describe(report_filter: reports.ReportFilter) -> list[tuple[str, object]]:
+def _describe(report_filter: ReportFilter) -> list[tuple[str, object]]:
     everything = _("Alle")
     return [
         (
@@ -343,7 +331,7 @@ def _describe(report_filter: reports.ReportFilter) -> list[tuple[str, object]]:
     ]
 
 
-def xlsx_bytes(table: Table, report_filter: reports.ReportFilter, *, today: datetime.date) -> bytes:
+def xlsx_bytes(table: Table, report_filter: ReportFilter, *, today: datetime.date) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = table.title
@@ -374,7 +362,7 @@ def xlsx_bytes(table: Table, report_filter: reports.ReportFilter, *, today: date
     return buffer.getvalue()
 
 
-def response(dataset: str, fmt: str, report_filter: reports.ReportFilter, *, today=None) -> HttpResponse:
+def response(dataset: str, fmt: str, report_filter: ReportFilter, *, today=None) -> HttpResponse:
     """The export `dataset` ("netvaerk", "deltagere", "moeder") of the selection, as "csv" or "xlsx"."""
     today = today or timezone.localdate()
     table = TABLES[dataset](report_filter, today=today)

@@ -7,7 +7,7 @@ keyboard user and a printout get every number. Presentation is SVG attributes an
 `img-fluid` only. The colours are the Okabe–Ito palette, which stays distinguishable for
 colour-blind readers, and a legend names every colour in words.
 
-The functions take the figures from `reports.summary()` and run no queries.
+The functions take the figures from `figures.summary()` and run no queries.
 """
 
 from __future__ import annotations

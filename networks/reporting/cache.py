@@ -1,0 +1,95 @@
+"""The report page's figures, kept in the shared cache until something they count changes.
+
+The cache is the database, so every app server sees the same. A cached value is used only while
+the data's version (`data_version`, the counted tables' highest ids) is the one it was computed
+for; nothing is written when data changes, so no write pays for the cache.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.cache import cache
+from django.db import connection
+from django.utils import translation
+
+from networks.models import Decision, Meeting, Network, Participant, StatusChange
+from networks.reporting.figures import summary
+from networks.reporting.filter import ReportFilter
+
+# The report page shows this many rows of its per-network tables (meetings per network, the
+# core's stability); the exports have every row.
+PAGE_ROWS = 50
+# Cached pages are used only while the data's version is the one they were computed for (see
+# `data_version`); this is the longest they live regardless, for the changes it cannot see.
+CACHE_SECONDS = 15 * 60
+# Part of every cached key: change it when what `page_figures` or `cached_summary` caches changes shape.
+PAGE_FORMAT = 1
+
+
+def _version_sources() -> list[tuple[str, str]]:
+    """(table, column) pairs whose maximum grows with every change the report counts: each
+    counted table's highest id (rows added, also by bulk_create), and each audit-history table's
+    highest history id (every save and delete through the ORM records a history row)."""
+    models = [Network, Participant, Meeting, Decision, StatusChange]
+    histories = [model.history.model for model in models if hasattr(model, "history")]
+    return [(model._meta.db_table, model._meta.pk.column) for model in [*models, *histories]]
+
+
+def data_version() -> str:
+    """The version of the data the report counts, read in one query from the tables' highest ids.
+
+    Nothing is written when data changes, so no write pays for the cache and no row is locked.
+    Not seen: changes that bypass the ORM's save() and delete() (QuerySet.update(), raw SQL), and
+    changes to the type parameters and to leaders' names; CACHE_SECONDS bounds how long those wait.
+    """
+    quote = connection.ops.quote_name
+    # Table and column names come from the models' own metadata and are quoted; no user input.
+    columns = ", ".join(
+        f"(SELECT MAX({quote(column)}) FROM {quote(table)})"  # nosec B608
+        for table, column in _version_sources()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns}")
+        return ":".join(str(value) for value in cursor.fetchone())
+
+
+def _cached(key: str, compute):
+    """`compute()`, kept in the shared cache (the database, so every app server sees the same) with
+    the data's version: the first request after a change computes it, the next ones read one row."""
+    version = data_version()
+    cached = cache.get(key)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    value = compute()
+    cache.set(key, (version, value), CACHE_SECONDS)
+    return value
+
+
+def _cache_key(kind: str, report_filter: ReportFilter, today: datetime.date) -> str:
+    return (
+        f"netvaerk:{kind}:{PAGE_FORMAT}:{translation.get_language()}:{today}:{report_filter.query_string()}"
+    )
+
+
+def cached_summary(report_filter: ReportFilter, *, today: datetime.date) -> dict:
+    """`summary()` through the shared cache: what the API gives the municipality's BI tools."""
+    return _cached(_cache_key("summary", report_filter, today), lambda: summary(report_filter, today=today))
+
+
+def page_figures(report_filter: ReportFilter, *, today: datetime.date, build) -> dict:
+    """What the report page shows for `report_filter` on `today`: `build(figures, lengths)` of the
+    summary with its per-network lists cut to PAGE_ROWS rows (`lengths` has their full lengths),
+    through the shared cache."""
+
+    def compute():
+        figures = summary(report_filter, today=today)
+        lengths = {
+            "meetings": len(figures["meetings"]["rows"]),
+            "core_stability": len(figures["core_stability"]),
+        }
+        figures["meetings"]["rows"] = figures["meetings"]["rows"][:PAGE_ROWS]
+        figures["core_stability"] = figures["core_stability"][:PAGE_ROWS]
+        return build(figures, lengths)
+
+    return _cached(_cache_key("report", report_filter, today), compute)

@@ -1,0 +1,129 @@
+"""The rules' vocabulary: findings, the actions they concern, and the facts the rules read.
+
+Nothing here knows a network type; `common.py` and the type modules build on it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from django.utils import timezone
+
+from networks.choices import MeetingStatus, ParticipantRole
+
+if TYPE_CHECKING:
+    from networks.models import Network, NetworkType
+
+
+class Level(StrEnum):
+    BLOCKS = "blocks"
+    WARNS = "warns"
+
+
+class Action(StrEnum):
+    SUBMIT = "submit"
+    START = "start"
+    CONCLUDE = "conclude"
+
+
+@dataclass(frozen=True)
+class Finding:
+    level: Level
+    code: str
+    message: str
+    # The transitions this finding concerns. Empty: it concerns the network whatever comes next
+    # (and, when it blocks, it blocks every transition).
+    actions: tuple[Action, ...] = ()
+    # The field a user changes to resolve it, where there is one.
+    field: str = ""
+
+    @property
+    def blocks(self) -> bool:
+        return self.level == Level.BLOCKS
+
+    def as_dict(self) -> dict[str, str]:
+        return {"level": str(self.level), "code": self.code, "message": self.message}
+
+
+def blocks(code: str, message: str, *actions: Action, field: str = "") -> Finding:
+    return Finding(Level.BLOCKS, code, message, tuple(actions), field)
+
+
+def warns(code: str, message: str, *actions: Action, field: str = "") -> Finding:
+    return Finding(Level.WARNS, code, message, tuple(actions), field)
+
+
+def is_blank(text: str | None) -> bool:
+    """A text the rules count as missing: empty, or nothing but spaces and line breaks."""
+    return not (text or "").strip()
+
+
+def sprint_length_days(start: datetime.date, end: datetime.date) -> int:
+    """Calendar days in a sprint window, counting both the first and the last day."""
+    return (end - start).days + 1
+
+
+@dataclass(frozen=True)
+class RuleFacts:
+    """What the rules need of a network's participants and meetings: counts and days, not rows.
+
+    Built from the rows where they are loaded anyway (a network's own page), or for a whole page
+    of networks by two grouped queries (`selectors.with_rule_facts`) where loading every
+    participant and meeting as objects would cost more than the rest of the page.
+    """
+
+    core_count: int = 0
+    categories: frozenset[str] = frozenset()
+    has_commitment: bool = False
+    # The local day each meeting that is not cancelled starts on.
+    meeting_days: tuple[datetime.date, ...] = ()
+
+    @classmethod
+    def from_rows(cls, participants: Iterable, meetings: Iterable) -> RuleFacts:
+        current = [p for p in participants if p.left_on is None]
+        return cls(
+            core_count=sum(1 for p in current if p.role == ParticipantRole.CORE),
+            categories=frozenset(p.actor_category for p in current),
+            has_commitment=any(not is_blank(p.commitment) for p in current),
+            meeting_days=tuple(
+                timezone.localdate(m.starts_at) for m in meetings if m.status != MeetingStatus.CANCELLED
+            ),
+        )
+
+
+@dataclass
+class Facts:
+    """What the rules read about one network, gathered once: the network, its type, today and
+    the counts of its participants and meetings."""
+
+    network: Network
+    type: NetworkType
+    today: datetime.date
+    known: RuleFacts
+
+    @classmethod
+    def of(cls, network: Network, today: datetime.date | None) -> Facts:
+        known = getattr(network, "rule_facts", None)  # set by selectors.with_rule_facts
+        if known is None:
+            known = (
+                RuleFacts.from_rows(network.participants.all(), network.meetings.all())
+                if network.pk
+                else RuleFacts()
+            )
+        return cls(network=network, type=network.type, today=today or timezone.localdate(), known=known)
+
+    @property
+    def core_count(self) -> int:
+        return self.known.core_count
+
+    @property
+    def categories(self) -> frozenset[str]:
+        return self.known.categories
+
+    @property
+    def meeting_count(self) -> int:
+        return len(self.known.meeting_days)

@@ -1,0 +1,220 @@
+"""Learning networks: competence and knowledge shared across the organisation over about six months.
+
+The meeting plan holds between the type's `min_meetings` and `max_meetings` network meetings over
+about `plan_months`; experts are invited along the way; before the network concludes, its
+participants note what they commit to use in their own work.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from networks.choices import ActorCategory, NetworkTypeCode, ReminderKind, Status
+from networks.dates import add_months, iso_week_key, weekday_within
+from networks.rules import common
+from networks.rules.base import Action, Facts, Finding, blocks, warns
+from networks.rules.spec import (
+    ComplianceCheck,
+    GuideProfile,
+    GuideQuestion,
+    MeetingPlanHelper,
+    Nudge,
+    ProposedMeeting,
+    ReminderRule,
+    Step,
+    TypeSpec,
+)
+
+if TYPE_CHECKING:
+    from networks.models import Network, NetworkType
+
+
+def rules(f: Facts) -> Iterator[Finding]:
+    type_, count = f.type, f.meeting_count
+    if type_.min_meetings and count < type_.min_meetings:
+        yield blocks(
+            "too_few_meetings",
+            _(
+                "Planlæg mindst %(min)d netværksmøder, før netværket starter (har %(count)d; "
+                "aflyste møder tæller ikke)."
+            )
+            % {"min": type_.min_meetings, "count": count},
+            Action.START,
+        )
+    if type_.max_meetings and count > type_.max_meetings:
+        yield blocks(
+            "too_many_meetings",
+            _("Mødeplanen må højst have %(max)d netværksmøder (har %(count)d). Aflys de overskydende.")
+            % {"max": type_.max_meetings, "count": count},
+        )
+    yield from common.plan_duration_rules(f, Action.START)
+    if ActorCategory.EXPERT not in f.categories:
+        yield warns(
+            "no_experts",
+            _("Overvej at invitere eksperter undervejs for at tilføre netværket ny viden."),
+        )
+    if not f.known.has_commitment:
+        yield warns(
+            "commitments_missing",
+            _(
+                "Notér, hvad deltagerne forpligter sig til at bruge i deres eget arbejde, "
+                "før netværket afsluttes."
+            ),
+            Action.CONCLUDE,
+        )
+
+
+# --- The plan helper: the meetings spread over the type's plan ----------------------------------
+
+
+def plan_end(type_: NetworkType, start: datetime.date) -> datetime.date:
+    """The day the plan ends if it starts on `start`: `plan_months` later, clamped to the month's end."""
+    return add_months(start, type_.plan_months or 0)
+
+
+def count_choices(type_: NetworkType, existing: int = 0) -> list[int]:
+    """How many new meetings the helper may propose when `existing` non-cancelled meetings are planned:
+    enough to reach the type's minimum, never more than its maximum."""
+    if not type_.max_meetings:
+        return []
+    lowest = max(1, (type_.min_meetings or 1) - existing)
+    highest = type_.max_meetings - existing
+    return list(range(lowest, highest + 1))
+
+
+def spread_meetings(type_: NetworkType, start: datetime.date, count: int) -> list[ProposedMeeting]:
+    """`count` meetings spread evenly from `start` to the end of the type's plan, on weekdays."""
+    if count < 1:
+        return []
+    end = plan_end(type_, start)
+    span = (end - start).days
+    days = []
+    for index in range(count):
+        offset = round(index * span / (count - 1)) if count > 1 else 0
+        days.append(weekday_within(start + datetime.timedelta(days=offset), start, end))
+    return [
+        ProposedMeeting(_("Netværksmøde %(number)d") % {"number": number}, day)
+        for number, day in enumerate(days, start=1)
+    ]
+
+
+def _propose(network: Network, start: datetime.date | None, count: int | None) -> list[ProposedMeeting]:
+    return spread_meetings(network.type, start, count) if start and count else []
+
+
+def _plan_unavailable(network: Network, existing: int) -> str:
+    if count_choices(network.type, existing):
+        return ""
+    full = _("Mødeplanen er fuld, så hjælpen har ikke flere møder at foreslå.")
+    return " ".join([full, common.meeting_plan_error(network.type, existing + 1) or ""])
+
+
+def _start_help(type_: NetworkType) -> str:
+    months = type_.plan_months or 0
+    return ngettext(
+        "Møderne fordeles over ca. %(months)d måned fra denne dato.",
+        "Møderne fordeles over ca. %(months)d måneder fra denne dato.",
+        months,
+    ) % {"months": months}
+
+
+# --- Reminders: a plan with too few meetings, once a week ---------------------------------------
+
+
+def _meeting_plan_reminder(network: Network, today: datetime.date) -> Nudge | None:
+    found = [f for f in rules(Facts.of(network, today)) if f.code == "too_few_meetings"]
+    if not found:
+        return None
+    return Nudge(
+        ReminderKind.TOO_FEW_MEETINGS,
+        f"network:{network.pk}:{iso_week_key(today)}",
+        _("Planlæg flere møder i %(title)s") % {"title": network.title},
+        "emails/reminder_meetings_plan.txt",
+        {"message": found[0].message},
+    )
+
+
+# --- The report's figures -----------------------------------------------------------------------
+
+
+def _meetings_label(type_: NetworkType) -> str | None:
+    minimum, maximum = type_.min_meetings, type_.max_meetings
+    if not (minimum or maximum):
+        return None
+    if minimum and maximum:
+        return _("%(min)d–%(max)d netværksmøder (aflyste tæller ikke)") % {"min": minimum, "max": maximum}
+    return _("Mødeplanen holdt sig inden for typens grænser (aflyste tæller ikke)")
+
+
+def _plan_label(type_: NetworkType) -> str | None:
+    if not ((type_.min_meetings or type_.max_meetings) and type_.plan_months):
+        return None
+    return _("Planen strakte sig over ca. %(months)d måneder") % {"months": type_.plan_months}
+
+
+def _both_label(type_: NetworkType) -> str | None:
+    if not ((type_.min_meetings or type_.max_meetings) and type_.plan_months):
+        return None
+    return _("Begge dele: mødeantal og planens længde")
+
+
+_MEETING_CODES = ("too_few_meetings", "too_many_meetings")
+_PLAN_CODES = ("planned_period_missing", "plan_duration_unusual")
+
+SPEC = TypeSpec(
+    code=NetworkTypeCode.LEARNING,
+    rules=rules,
+    form_fields=(*common.FORM_START, *common.FORM_END, *common.PLANNED_PERIOD),
+    checklist=(
+        common.MANDATE_STEP,
+        common.CORE_STEP,
+        Step("too_few_meetings", gettext_lazy("Mødeplanen har nok netværksmøder")),
+        common.OUTCOME_STEP,
+    ),
+    compliance=(
+        ComplianceCheck("meetings_within_plan", _meetings_label, _MEETING_CODES, ("meeting_count",)),
+        ComplianceCheck("plan_about_months", _plan_label, _PLAN_CODES, ("planned_period",)),
+        ComplianceCheck(
+            "meeting_plan_kept",
+            _both_label,
+            (*_MEETING_CODES, *_PLAN_CODES),
+            ("meeting_count", "planned_period"),
+        ),
+    ),
+    meeting_plan=MeetingPlanHelper(
+        propose=_propose, unavailable=_plan_unavailable, count_choices=count_choices, start_help=_start_help
+    ),
+    reminders=(ReminderRule(statuses=(Status.DRAFT, Status.ACTIVE), due=_meeting_plan_reminder),),
+    asks_commitments=True,
+    follows_core_attendance=True,
+    guide=GuideProfile(
+        focus=gettext_lazy(
+            "Kompetenceudvikling, videndeling og samarbejde på tværs. Netværket skaber viden, ikke løsninger."
+        ),
+        actors=gettext_lazy(
+            "En stabil kerne af interne og eksterne deltagere; eksperter inviteres undervejs."
+        ),
+        result=gettext_lazy("Viden, som deltagerne forpligter sig til at bruge i deres eget arbejde."),
+        questions=(
+            GuideQuestion(
+                "knowledge",
+                gettext_lazy(
+                    "Handler temaet om viden eller kompetencer, der mangler – i eller uden for "
+                    "organisationen?"
+                ),
+                gettext_lazy(
+                    "Fx når ingen har overblikket, eller når medarbejdere skal lære noget nyt sammen."
+                ),
+                gettext_lazy(
+                    "Temaet handler om at opbygge og dele viden, som deltagerne bagefter bruger i deres eget "
+                    "arbejde."
+                ),
+            ),
+        ),
+    ),
+)
