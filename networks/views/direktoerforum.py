@@ -84,6 +84,17 @@ def dashboard(request):
     )
 
 
+def _refusal_note(refusal: services.DomainError | None, network) -> str:
+    """The note in place of the decision form. A role refusal in the service's words; a case no
+    longer waiting only says so, because the history below says who decided what (and the member
+    who has just decided must not read that "a decision was already made")."""
+    if refusal is None:
+        return ""
+    if isinstance(refusal, services.RoleRefused):
+        return refusal.message
+    return _("Sagen venter ikke på en afgørelse; netværket er %(status)s.") % {"status": network.status_text}
+
+
 @require_http_methods(["GET", "POST"])
 def case(request, pk):
     _require_workspace_access(request.user)
@@ -131,7 +142,7 @@ def case(request, pk):
             "network": network,
             "findings": rules.case_findings(network),
             "form": form,
-            "refusal": refusal.message if refusal else "",
+            "refusal": _refusal_note(refusal, network),
             "decisions": decisions,
             "status_changes": status_changes,
             "days_waiting": _days_waiting(network, timezone.localdate()),
