@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import http.client
 import re
+import secrets
 import socket
 import subprocess
 import sys
@@ -52,6 +53,21 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind((HOST, 0))
         return sock.getsockname()[1]
+
+
+def server_env(base: dict, **overrides: str) -> dict:
+    """`base` with what a production-like server on loopback needs: DEBUG and HTTPS off (no TLS
+    here), a secret key, this host, mail kept in memory and quiet logs; `overrides` win."""
+    return {
+        **base,
+        "DEBUG": "0",
+        "HTTPS_ONLY": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": HOST,
+        "EMAIL_URL": "memory:",
+        "LOG_LEVEL": "WARNING",
+        **overrides,
+    }
 
 
 def python(env: dict, *args: str, timeout: float = 900) -> str:

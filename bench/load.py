@@ -28,7 +28,6 @@ import json
 import os
 import random
 import re
-import secrets
 import subprocess
 import sys
 import threading
@@ -52,6 +51,7 @@ from bench.harness import (
     postgres_database,
     postgres_drop,
     python,
+    server_env,
     write_between,
 )
 
@@ -132,20 +132,14 @@ def stop_postgres(version: str) -> None:
 
 
 def app_env() -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
-    env.update(
-        DEBUG="0",
-        HTTPS_ONLY="0",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS=HOST,
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
+    return server_env(
+        inherited,
         DATABASE_URL=DATABASE_URL,
         CONN_MAX_AGE="60",
-        EMAIL_URL="memory:",
-        LOG_LEVEL="WARNING",
         SECURITY_LOG_LEVEL="ERROR",
         DJANGO_SETTINGS_MODULE="netvaerk_site.settings",
     )
-    return env
 
 
 SEED = """

@@ -35,7 +35,6 @@ from pathlib import Path
 
 from bench.harness import (
     FORM,
-    HOST,
     ROOT,
     Server,
     Session,
@@ -50,6 +49,7 @@ from bench.harness import (
     postgres_reachable,
     postgres_version,
     python,
+    server_env,
     write_between,
 )
 
@@ -456,19 +456,13 @@ def write(text: str) -> None:
 def main() -> None:
     started = time.monotonic()
     workdir = Path(tempfile.mkdtemp(prefix="netvaerk-bench-"))
-    base = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "BENCH_STATIC_ROOT": str(workdir / "static"),
-        "DEBUG": "0",
-        "HTTPS_ONLY": "0",
-        "SECRET_KEY": "bench-only-secret-key-" + "y" * 32,
-        "ALLOWED_HOSTS": HOST,
-        "EMAIL_URL": "memory:",
-        "LOG_LEVEL": "WARNING",
-        "SECURITY_LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT),
-    }
+    base = server_env(
+        dict(os.environ),
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        BENCH_STATIC_ROOT=str(workdir / "static"),
+        SECURITY_LOG_LEVEL="WARNING",
+        PYTHONPATH=str(ROOT),
+    )
     base.pop("DATABASE_URL", None)
     results, failures, version = [], [], ""
     try:
