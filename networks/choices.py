@@ -72,3 +72,18 @@ class ReminderKind(models.TextChoices):
     SPRINT_ENDED = "sprint_ended", _("Sprinten er slut, netværket ikke afsluttet")
     TOO_FEW_MEETINGS = "too_few_meetings", _("For få planlagte møder")
     DIREKTOERFORUM_DIGEST = "direktoerforum_digest", _("Sager, der venter på Direktørforum")
+    FOLLOW_UP_DUE = "follow_up_due", _("Opfølgning skal besvares")
+
+
+class ChangeRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Afventer Direktørforums beslutning")
+    APPROVED = "approved", _("Godkendt")
+    REJECTED = "rejected", _("Afvist")
+
+
+class KnowledgeUse(models.TextChoices):
+    """A learning network's follow-up: has a participant put the knowledge to use?"""
+
+    YES = "yes", _("Ja")
+    PARTLY = "partly", _("Delvist")
+    NOT_YET = "not_yet", _("Endnu ikke")

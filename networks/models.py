@@ -20,7 +20,9 @@ from networks.choices import (  # noqa: F401 (the vocabularies are part of the m
     EDITABLE_STATUSES,
     OPEN_STATUSES,
     ActorCategory,
+    ChangeRequestStatus,
     DecisionOutcome,
+    KnowledgeUse,
     MeetingStatus,
     NetworkTypeCode,
     ParticipantRole,
@@ -31,6 +33,18 @@ from networks.choices import (  # noqa: F401 (the vocabularies are part of the m
 
 # Named here too: the migrations refer to the validator as `networks.models.validate_plausible_date`.
 validate_plausible_date = dates.validate_plausible_date
+
+
+def validate_follow_up_months(value):
+    if not isinstance(value, list) or not all(
+        isinstance(months, int) and not isinstance(months, bool) and 1 <= months <= 120 for months in value
+    ):
+        raise ValidationError(
+            _("Angiv opfølgningerne som en liste af hele måneder mellem 1 og 120, fx [3, 12]."),
+            code="follow_up_months",
+        )
+    if len(set(value)) != len(value):
+        raise ValidationError(_("Den samme måned står der flere gange."), code="follow_up_months")
 
 
 def _choices_constraint(field: str, choices: type[models.TextChoices], name: str):
@@ -95,6 +109,33 @@ class NetworkType(models.Model):
         help_text=_(
             "Hvor mange forskellige aktørtyper netværket forventes at inddrage. "
             "Færre giver en advarsel; 0 slår advarslen fra."
+        ),
+    )
+    sprint_start_grace_days = models.PositiveIntegerField(
+        _("sprintens start kan ligge bagud (dage)"),
+        null=True,
+        blank=True,
+        default=7,
+        help_text=_(
+            "Hvor mange dage sprintens første dag højst må ligge før den dag, netværket startes. "
+            "Gælder kun typer med en sprint."
+        ),
+    )
+    min_meeting_gap_days = models.PositiveIntegerField(
+        _("mindste afstand mellem netværksmøder (dage)"),
+        null=True,
+        blank=True,
+        default=14,
+        help_text=_("Møder, der ligger tættere, giver en advarsel om, at møderne klumper sig sammen."),
+    )
+    follow_up_months = models.JSONField(
+        _("opfølgning efter (måneder)"),
+        default=list,
+        blank=True,
+        validators=[validate_follow_up_months],
+        help_text=_(
+            "Hvor mange måneder efter afslutningen netværket følges op, fx [3, 12]. "
+            "En tom liste betyder ingen opfølgning."
         ),
     )
 
@@ -175,10 +216,25 @@ class Network(models.Model):
     sprint_end = models.DateField(
         _("sprintens sidste dag"), null=True, blank=True, validators=[validate_plausible_date]
     )
+    track_plans = models.JSONField(
+        _("plan for sporene"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Hvordan velfærdsnetværket arbejder i hvert af de tre spor: relationel koordinering, "
+            "borgerdeltagelse og innovation. Nøglerne er sporenes koder."
+        ),
+    )
     outcome_summary = models.TextField(
         _("resultat"),
         blank=True,
         help_text=_("Hvad netværket kom frem til. Skal udfyldes, før netværket kan afsluttes."),
+    )
+    track_outcomes = models.JSONField(
+        _("resultat i sporene"),
+        default=dict,
+        blank=True,
+        help_text=_("Velfærdsnetværkets resultat i hvert af de tre spor, skrevet ved afslutningen."),
     )
     submission_round = models.PositiveIntegerField(
         _("indstillingsrunde"),
@@ -279,6 +335,11 @@ class Participant(models.Model):
         _("forpligtelse"),
         blank=True,
         help_text=_("Hvad deltageren forpligter sig til at bruge i sit eget arbejde."),
+    )
+    no_commitment_reason = models.TextField(
+        _("ingen forpligtelse, fordi"),
+        blank=True,
+        help_text=_("Hvis deltageren ikke forpligter sig til noget, så skriv hvorfor."),
     )
 
     objects = ParticipantQuerySet.as_manager()
@@ -501,3 +562,164 @@ class SentReminder(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.key} → {self.recipient}"
+
+
+class ChangeRequest(models.Model):
+    """The leader's request to change what Direktørforum approved, decided by Direktørforum.
+
+    `changes` holds the proposed values and `previous` the values when it was proposed (both as
+    JSON: dates as ISO text). Approved, it is applied to the network in the same transaction;
+    decided, it is never changed again.
+    """
+
+    network = models.ForeignKey(
+        Network, on_delete=models.PROTECT, related_name="change_requests", verbose_name=_("netværk")
+    )
+    changes = models.JSONField(_("ændringer"))
+    previous = models.JSONField(_("hidtil"), default=dict)
+    reason = models.TextField(_("begrundelse"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=ChangeRequestStatus.choices, default=ChangeRequestStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="change_requests",
+        verbose_name=_("anmodet af"),
+    )
+    requested_at = models.DateTimeField(_("anmodet"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="change_request_decisions",
+        verbose_name=_("besluttet af"),
+    )
+    decided_at = models.DateTimeField(_("besluttet"), null=True, blank=True)
+    comment = models.TextField(_("Direktørforums kommentar"), blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        verbose_name = _("ændringsanmodning")
+        verbose_name_plural = _("ændringsanmodninger")
+        constraints = [
+            _choices_constraint("status", ChangeRequestStatus, "changerequest_status_valid"),
+            # One open request per network: Direktørforum decides on a whole, known change.
+            models.UniqueConstraint(
+                fields=["network"],
+                condition=Q(status=ChangeRequestStatus.PENDING),
+                name="changerequest_one_pending_per_network",
+                violation_error_message=_(
+                    "Netværket har allerede en ændringsanmodning, der venter på Direktørforums beslutning."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    status=ChangeRequestStatus.PENDING, decided_by__isnull=True, decided_at__isnull=True
+                )
+                | (
+                    ~Q(status=ChangeRequestStatus.PENDING)
+                    & Q(decided_by__isnull=False, decided_at__isnull=False)
+                ),
+                name="changerequest_decided_when_not_pending",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ChangeRequestStatus.REJECTED) | ~Q(comment=""),
+                name="changerequest_comment_when_rejected",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "requested_at"], name="changerequest_queue_idx")]
+
+    def __str__(self):
+        return f"{self.network}: {self.get_status_display()}"
+
+    def get_absolute_url(self):
+        return self.network.get_absolute_url()
+
+
+class SprintChange(models.Model):
+    """A running sprint's last day moved, with why. The sprint's first day is fixed once it runs."""
+
+    network = models.ForeignKey(
+        Network, on_delete=models.CASCADE, related_name="sprint_changes", verbose_name=_("netværk")
+    )
+    previous_end = models.DateField(_("hidtidig sidste dag"))
+    new_end = models.DateField(_("ny sidste dag"))
+    reason = models.TextField(_("begrundelse"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="sprint_changes",
+        verbose_name=_("flyttet af"),
+    )
+    changed_at = models.DateTimeField(_("tidspunkt"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+        verbose_name = _("flytning af sprinten")
+        verbose_name_plural = _("flytninger af sprinten")
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="sprintchange_reason_given"),
+        ]
+
+    def __str__(self):
+        return f"{self.network}: {self.previous_end} → {self.new_end}"
+
+    def get_absolute_url(self):
+        return self.network.get_absolute_url()
+
+
+class FollowUp(models.Model):
+    """A follow-up some months after a network concluded: the type's own questions, answered once.
+
+    Made when the network concludes, one per month count in its type's `follow_up_months`.
+    `answers` holds the answers as the type's follow-up questions define them; once answered the
+    follow-up is a record and is not changed.
+    """
+
+    network = models.ForeignKey(
+        Network, on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("netværk")
+    )
+    months = models.PositiveIntegerField(_("måneder efter afslutningen"))
+    due = models.DateField(_("forfalder"), validators=[validate_plausible_date])
+    answers = models.JSONField(_("svar"), default=dict, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_ups_answered",
+        verbose_name=_("besvaret af"),
+    )
+    answered_at = models.DateTimeField(_("besvaret"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["due", "pk"]
+        verbose_name = _("opfølgning")
+        verbose_name_plural = _("opfølgninger")
+        constraints = [
+            models.UniqueConstraint(fields=["network", "months"], name="followup_once_per_point"),
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True) | Q(answered_by__isnull=False),
+                name="followup_answered_by_someone",
+            ),
+        ]
+        # The open follow-ups falling due: the reminders and the dashboards.
+        indexes = [models.Index(fields=["answered_at", "due"], name="followup_open_due_idx")]
+
+    def __str__(self):
+        return f"{self.network}: {self.months}"
+
+    def get_absolute_url(self):
+        return self.network.get_absolute_url()
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None
+
+    def status_on(self, today) -> str:
+        """ "answered", "due" (on or after its day, not answered) or "upcoming"."""
+        if self.is_answered:
+            return "answered"
+        return "due" if today >= self.due else "upcoming"
