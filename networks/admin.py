@@ -8,6 +8,7 @@ submitted networks are read-only, and only a draft that never went anywhere can 
 everywhere else.
 """
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
@@ -24,6 +25,7 @@ from networks.models import (
     NetworkType,
     Participant,
     SentReminder,
+    SprintChange,
     StatusChange,
 )
 
@@ -64,6 +66,12 @@ class DecisionInline(ReadOnlyInline):
 class StatusChangeInline(ReadOnlyInline):
     model = StatusChange
     fields = ("changed_at", "from_status", "to_status", "changed_by", "comment")
+    readonly_fields = fields
+
+
+class SprintChangeInline(ReadOnlyInline):
+    model = SprintChange
+    fields = ("changed_at", "previous_end", "new_end", "reason", "changed_by")
     readonly_fields = fields
 
 
@@ -176,8 +184,38 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
+class NetworkAdminForm(forms.ModelForm):
+    """A running sprint's last day moves with a reason here too; its first day stays (the rules'
+    `sprint_change_errors`, as in `services.network_update`)."""
+
+    sprint_change_reason = forms.CharField(
+        label=_("Hvorfor flyttes sprintens sidste dag?"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Skal udfyldes, hvis sprintens sidste dag flyttes, mens netværket kører."),
+    )
+
+    class Meta:
+        model = Network
+        fields = ()  # the admin's fieldsets name the fields
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sprint_before = (self.instance.sprint_start, self.instance.sprint_end)
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.instance.pk is None:
+            return
+        reason = self.cleaned_data.get("sprint_change_reason", "")
+        for finding in rules.sprint_change_errors(self.instance, *self.sprint_before, reason):
+            self.add_error(finding.field if finding.field in self.fields else None, finding.message)
+
+
 @admin.register(Network)
 class NetworkAdmin(HistoryAdmin):
+    form = NetworkAdminForm
     list_display = ("title", "type", "status", "leader", "planned_start", "findings_summary")
     list_filter = ("type", "status")
     search_fields = ("title", "theme", "leader__username", "leader__first_name", "leader__last_name")
@@ -194,18 +232,42 @@ class NetworkAdmin(HistoryAdmin):
     autocomplete_fields = ("leader",)
     fieldsets = (
         (None, {"fields": ("title", "theme", "purpose", "type", "leader", "status", "findings")}),
-        (_("Mandat"), {"fields": ("mandate", "mandate_clarified", "strategy_reference", "tracks")}),
-        (_("Plan"), {"fields": ("planned_start", "planned_end", "sprint_start", "sprint_end")}),
-        (_("Resultat"), {"fields": ("outcome_summary",)}),
+        (_("Mandat"), {"fields": ("mandate", "mandate_clarified", "strategy_reference", "track_plans")}),
+        (
+            _("Plan"),
+            {
+                "fields": (
+                    "planned_start",
+                    "planned_end",
+                    "sprint_start",
+                    "sprint_end",
+                    "sprint_change_reason",
+                )
+            },
+        ),
+        (_("Resultat"), {"fields": ("outcome_summary", "track_outcomes")}),
         (
             _("Forløb"),
             {"fields": ("submission_round", "started_at", "concluded_at", "created_at", "updated_at")},
         ),
     )
-    inlines = (ParticipantInline, MeetingInline, DecisionInline, StatusChangeInline)
+    inlines = (ParticipantInline, MeetingInline, DecisionInline, StatusChangeInline, SprintChangeInline)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("participants", "meetings")
+
+    def save_model(self, request, obj, form, change):
+        sprint_move = None
+        if change:
+            sprint_move = services.sprint_change_for(
+                obj,
+                *form.sprint_before,
+                reason=form.cleaned_data.get("sprint_change_reason", ""),
+                by=request.user,
+            )
+        super().save_model(request, obj, form, change)
+        if sprint_move is not None:
+            sprint_move.save()
 
     def has_add_permission(self, request):
         # Leaders register networks themselves, and become their leader; staff only maintain them.

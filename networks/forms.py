@@ -135,16 +135,41 @@ def _type_help(type_: NetworkType) -> dict[str, str]:
     return extra
 
 
-class NetworkForm(forms.Form):
-    """Register or edit a network: only the fields that apply to its type, with the type's help text."""
+def _track_text_fields(prefix: str, label: str, help_text: str, initial) -> dict[str, forms.CharField]:
+    """One labelled textarea per welfare track (`<prefix>_<track>`), filled from a stored text per track."""
+    texts = rules.track_texts(initial)
+    return {
+        f"{prefix}_{track}": forms.CharField(
+            label=label % {"track": track_label},
+            help_text=help_text,
+            required=False,
+            max_length=20_000,
+            initial=texts[track],
+            widget=forms.Textarea(attrs={"rows": 3}),
+        )
+        for track, track_label in WelfareTrack.choices
+    }
 
-    def __init__(self, *args, network_type: NetworkType, **kwargs):
+
+def _collect_track_texts(cleaned_data: dict, prefix: str) -> dict[str, str]:
+    """The per-track fields of `_track_text_fields` as one text per track, taken out of `cleaned_data`."""
+    return {track: cleaned_data.pop(f"{prefix}_{track}", "").strip() for track in WelfareTrack.values}
+
+
+class NetworkForm(forms.Form):
+    """Register or edit a network: only the fields that apply to its type, with the type's help text.
+
+    A welfare network's plan per track is three textareas (`track_plans_<track>`), given to the
+    services as `track_plans`. Editing a running sprint asks why its last day moves
+    (`sprint_running`)."""
+
+    def __init__(self, *args, network_type: NetworkType, sprint_running: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.network_type = network_type
         names = fields_for_type(network_type)
         model_fields = _model_fields(
             Network,
-            [name for name in names if name != "tracks"],
+            [name for name in names if name != "track_plans"],
             widgets={
                 "purpose": forms.Textarea(attrs={"rows": 3}),
                 "mandate": forms.Textarea(attrs={"rows": 3}),
@@ -161,22 +186,34 @@ class NetworkForm(forms.Form):
         )
         extra_help = _type_help(network_type)
         for name in names:
-            if name == "tracks":
-                field = forms.MultipleChoiceField(
-                    label=Network._meta.get_field("tracks").verbose_name.capitalize(),
-                    help_text=Network._meta.get_field("tracks").help_text,
-                    choices=WelfareTrack.choices,
-                    widget=forms.CheckboxSelectMultiple,
-                    required=False,
+            if name == "track_plans":
+                self.fields.update(
+                    _track_text_fields(
+                        "track_plans",
+                        _("Plan for sporet “%(track)s”"),
+                        _("Hvordan netværket arbejder i sporet. Skal udfyldes, før netværket kan starte."),
+                        self.initial.get("track_plans"),
+                    )
                 )
-            else:
-                field = model_fields[name]
-                field.label = str(field.label).capitalize()
+                continue
+            field = model_fields[name]
+            field.label = str(field.label).capitalize()
             if name in extra_help:
                 field.help_text = " ".join(str(t) for t in (field.help_text, extra_help[name]) if t)
             # Help text is shown as HTML by the form templates; it may come from the type's data.
             field.help_text = escape(field.help_text)
             self.fields[name] = field
+            if name == "sprint_end" and sprint_running:
+                self.fields["sprint_change_reason"] = forms.CharField(
+                    label=_("Hvorfor flyttes sprintens sidste dag?"),
+                    help_text=_(
+                        "Skal udfyldes, hvis du flytter sprintens sidste dag. Sprintens første dag "
+                        "ligger fast, når netværket er startet. Begrundelsen gemmes i netværkets forløb."
+                    ),
+                    required=False,
+                    max_length=2000,
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                )
         _guard_dates(self.fields)
 
     def clean_title(self):
@@ -184,6 +221,12 @@ class NetworkForm(forms.Form):
 
     def clean_theme(self):
         return self.cleaned_data["theme"].strip()
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if "track_plans" in fields_for_type(self.network_type):
+            cleaned_data["track_plans"] = _collect_track_texts(cleaned_data, "track_plans")
+        return cleaned_data
 
 
 class TypeChoiceForm(forms.Form):
@@ -247,6 +290,17 @@ class ConcludeForm(forms.Form):
     def __init__(self, *args, network: Network, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["outcome_summary"].initial = network.outcome_summary
+        # A welfare network's outcome per track, after the outcome as a whole.
+        self.track_outcome_fields: list[str] = []
+        if "track_plans" in fields_for_type(network.type):
+            track_fields = _track_text_fields(
+                "track_outcomes",
+                _("Resultat i sporet “%(track)s”"),
+                _("Hvad netværket kom frem til i sporet. Skal udfyldes, før netværket kan afsluttes."),
+                network.track_outcomes,
+            )
+            self.fields.update(track_fields)
+            self.track_outcome_fields = list(track_fields)
         self.commitment_fields: list[str] = []
         if rules.spec_for(network.type).asks_commitments:
             for participant in network.participants.all():
@@ -260,6 +314,16 @@ class ConcludeForm(forms.Form):
                     widget=forms.Textarea(attrs={"rows": 2}),
                 )
                 self.commitment_fields.append(name)
+
+    @property
+    def track_outcomes(self) -> dict[str, str] | None:
+        """The outcome per track, or None for a type without tracks (the stored ones are kept)."""
+        if not self.track_outcome_fields:
+            return None
+        return _collect_track_texts(dict(self.cleaned_data), "track_outcomes")
+
+    def track_outcome_bound_fields(self):
+        return [self[name] for name in self.track_outcome_fields]
 
     @property
     def commitments(self) -> dict[int, str]:

@@ -198,12 +198,6 @@ class Network(models.Model):
         blank=True,
         help_text=_("Den politiske vision eller strategi, innovationsnetværket bygger på."),
     )
-    tracks = models.JSONField(
-        _("spor"),
-        default=list,
-        blank=True,
-        help_text=_("Velfærdsnetværkets spor: relationel koordinering, borgerdeltagelse og innovation."),
-    )
     planned_start = models.DateField(
         _("planlagt start"), null=True, blank=True, validators=[validate_plausible_date]
     )

@@ -9,13 +9,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Q, QuerySet, Subquery, prefetch_related_objects
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, prefetch_related_objects
 from django.db.models.functions import Coalesce, Length, Trim, TruncDate
 from django.http import Http404
 
 from networks import roles
 from networks.models import (
     OPEN_STATUSES,
+    ActorCategory,
     Decision,
     Meeting,
     MeetingStatus,
@@ -142,20 +143,36 @@ def with_rule_facts(networks: Iterable[Network]) -> list[Network]:
         if with_commitment:
             committed.add(network_id)
     days = defaultdict(list)
+    held = defaultdict(int)
+    citizen_attended = set()
+    citizen_attends = Meeting.attendees.through.objects.filter(
+        meeting=OuterRef("pk"), participant__actor_category=ActorCategory.CITIZEN
+    )
     meetings = (
         Meeting.objects.filter(network_id__in=ids)
         .exclude(status=MeetingStatus.CANCELLED)
-        .values_list("network_id", TruncDate("starts_at"))  # the local day, as timezone.localdate
+        .values_list(
+            "network_id",
+            TruncDate("starts_at"),  # the local day, as timezone.localdate
+            "status",
+            Exists(citizen_attends),
+        )
         .order_by("network_id", "starts_at")
     )
-    for network_id, day in meetings:
+    for network_id, day, status, with_citizen in meetings:
         days[network_id].append(day)
+        if status == MeetingStatus.HELD:
+            held[network_id] += 1
+            if with_citizen:
+                citizen_attended.add(network_id)
     for network in networks:
         network.rule_facts = RuleFacts(
             core_count=core[network.pk],
             categories=frozenset(categories[network.pk]),
             has_commitment=network.pk in committed,
             meeting_days=tuple(days[network.pk]),
+            held_meeting_count=held[network.pk],
+            citizen_attended_held=network.pk in citizen_attended,
         )
     return networks
 

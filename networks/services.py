@@ -32,6 +32,7 @@ from networks.models import (
     Network,
     NetworkType,
     Participant,
+    SprintChange,
     Status,
     StatusChange,
 )
@@ -146,7 +147,7 @@ NETWORK_FIELDS = (
     "mandate",
     "mandate_clarified",
     "strategy_reference",
-    "tracks",
+    "track_plans",
     "planned_start",
     "planned_end",
     "sprint_start",
@@ -330,17 +331,51 @@ def network_create(*, by, type: NetworkType, **fields) -> Network:
 
 
 @transaction.atomic
-def network_update(*, network: Network, by, type: NetworkType | None = None, **fields) -> Network:
+def network_update(
+    *,
+    network: Network,
+    by,
+    type: NetworkType | None = None,
+    sprint_change_reason: str = "",
+    **fields,
+) -> Network:
+    """Change a network's content. `sprint_change_reason`: why a running sprint's last day moves."""
     network = _locked(network)
     network_check_change(network=network, by=by)
+    sprint_before = (network.sprint_start, network.sprint_end)
     changed = _assign(network, fields, NETWORK_FIELDS)
     if type is not None and type.pk != network.type_id:
         network_check_type_change(network=network, by=by)
         network.type = type
         changed.append("type")
+    # A running sprint: its first day is fixed, its last day moves only with a reason.
+    sprint_move = sprint_change_for(network, *sprint_before, reason=sprint_change_reason, by=by)
     network.full_clean()
     network.save(update_fields=[*changed, "updated_at"])
+    if sprint_move is not None:
+        sprint_move.save()
     return network
+
+
+def sprint_change_for(network: Network, old_start, old_end, *, reason: str, by) -> SprintChange | None:
+    """The record of a running sprint's last day moving from `old_end` to the network's (unsaved)
+    `sprint_end`, to save in the same transaction as the network, or None when it does not move;
+    refused as `rules.sprint_change_errors` says. The reason also goes with the network's history
+    row, so the audit trail shows why. `network_update` and the admin ask this."""
+    errors = rules.sprint_change_errors(network, old_start, old_end, reason)
+    if errors:
+        raise DomainError(
+            _("Sprinten kan ikke ændres sådan, mens netværket kører. Ret først:"),
+            code=errors[0].code,
+            findings=errors,
+        )
+    if network.status != Status.ACTIVE or not old_end or network.sprint_end == old_end:
+        return None
+    reason = reason.strip()
+    network._change_reason = reason
+    return SprintChange(
+        network=network, previous_end=old_end, new_end=network.sprint_end, reason=reason, changed_by=by
+    )
 
 
 @transaction.atomic
@@ -457,14 +492,26 @@ def network_start(*, network: Network, by, comment: str = "") -> Network:
 
 @transaction.atomic
 def network_conclude(
-    *, network: Network, by, outcome_summary: str | None = None, comment: str = ""
+    *,
+    network: Network,
+    by,
+    outcome_summary: str | None = None,
+    track_outcomes: Mapping[str, str] | None = None,
+    comment: str = "",
 ) -> Network:
+    """`track_outcomes`: a welfare network's outcome per track (None keeps the stored ones)."""
     network = _locked(network)
     network_check_conclude(network=network, by=by)
     fields = ["concluded_at"]
     if outcome_summary is not None:
         network.outcome_summary = outcome_summary.strip()
         fields.append("outcome_summary")
+    if track_outcomes is not None:
+        message = rules.track_texts_error(dict(track_outcomes))
+        if message:
+            raise ValidationError({"track_outcomes": [message]})
+        network.track_outcomes = {track: text.strip() for track, text in track_outcomes.items()}
+        fields.append("track_outcomes")
     _refuse_if_blocked(network, rules.Action.CONCLUDE, _("Netværket kan ikke afsluttes endnu. Ret først:"))
     network.concluded_at = timezone.now()
     return _move(network, to=Status.CONCLUDED, by=by, comment=comment, fields=fields)
@@ -625,6 +672,7 @@ def network_conclude_with_commitments(
     network: Network,
     by,
     outcome_summary: str | None = None,
+    track_outcomes: Mapping[str, str] | None = None,
     commitments: Mapping[int, str] | None = None,
     comment: str = "",
 ) -> Network:
@@ -651,4 +699,10 @@ def network_conclude_with_commitments(
                 participant.commitment = text
                 participant.full_clean(exclude=[*others, "network"])
                 participant.save(update_fields=["commitment"])
-    return network_conclude(network=locked, by=by, outcome_summary=outcome_summary, comment=comment)
+    return network_conclude(
+        network=locked,
+        by=by,
+        outcome_summary=outcome_summary,
+        track_outcomes=track_outcomes,
+        comment=comment,
+    )

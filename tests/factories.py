@@ -86,9 +86,25 @@ def add_meetings(network, count, *, status=MeetingStatus.PLANNED, first=datetime
     return meetings
 
 
+# A welfare network's plan for each of the three tracks, and its outcome in each.
+TRACK_PLANS = {
+    "relational_coordination": "Et fast ugentligt møde på tværs af faggrupperne.",
+    "citizen_participation": "Beboerne er med på hvert møde.",
+    "innovation": "Tre små forsøg i sprinten.",
+}
+TRACK_OUTCOMES = {
+    "relational_coordination": "Mødet fortsætter.",
+    "citizen_participation": "Beboerne valgte forsøget.",
+    "innovation": "Ét forsøg er gjort til fast praksis.",
+}
+
+
 def ready_to_start(network):
-    """Mandate clarified and enough core participants: the setup every type needs before it starts."""
-    Network.objects.filter(pk=network.pk).update(mandate_clarified=True, mandate="Aftalt med chefen")
+    """Mandate clarified and enough core participants: the setup every type needs before it starts
+    (and a plan for each track, which only a welfare network's rules read)."""
+    Network.objects.filter(pk=network.pk).update(
+        mandate_clarified=True, mandate="Aftalt med chefen", track_plans=TRACK_PLANS
+    )
     add_core(network, network.type.min_core_participants)
     network.refresh_from_db()
     return network

@@ -74,7 +74,8 @@ def _meeting_inline_data(network, meetings, new_count):
         "type": network.type_id,
         "leader": network.leader_id,
         "mandate": network.mandate,
-        "tracks": "[]",
+        "track_plans": "{}",
+        "track_outcomes": "{}",
         "participants-TOTAL_FORMS": 0,
         "participants-INITIAL_FORMS": 0,
         "meetings-TOTAL_FORMS": len(meetings) + new_count,
@@ -83,6 +84,8 @@ def _meeting_inline_data(network, meetings, new_count):
         "decisions-INITIAL_FORMS": 0,
         "status_changes-TOTAL_FORMS": 0,
         "status_changes-INITIAL_FORMS": 0,
+        "sprint_changes-TOTAL_FORMS": 0,
+        "sprint_changes-INITIAL_FORMS": 0,
     }
     start = timezone.make_aware(datetime.datetime(2027, 6, 1, 9))
     rows = [(m.pk, m.title, m.starts_at) for m in meetings] + [

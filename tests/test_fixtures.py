@@ -99,13 +99,14 @@ def _finding_codes(today: datetime.date) -> dict[str, set[str]]:
 # What the demo shows on the day it was taken, network by network (rules.findings on 2026-11-26).
 SNAPSHOT_FINDINGS = {
     "Velfærd i samskabelse med frivillige": {"approval_required"},
-    "Frivillige mod ensomhed på plejecentrene": {"outcome_summary_missing"},
+    "Frivillige mod ensomhed på plejecentrene": {"outcome_summary_missing", "track_outcome_missing"},
     "Hvem er de frivillige? Kortlægning og kompetencer": {"outcome_summary_missing"},
     "Bedre overgange fra hospital til eget hjem": {
         "mandate_not_clarified",
         "sprint_window_missing",
         "too_few_core_participants",
         "no_citizens",
+        "track_plan_missing",
     },
 }
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from networks import roles, services
 from networks.models import Decision, DecisionOutcome, Network, Status, StatusChange
-from tests.factories import add_core, add_meetings, ready_to_start
+from tests.factories import TRACK_OUTCOMES, add_core, add_meetings, ready_to_start
 
 # Every test here uses the database; declared so pytest-django orders them before transactional tests.
 pytestmark = pytest.mark.django_db
@@ -378,6 +378,7 @@ def test_start_is_refused_with_the_blocking_findings(draft_welfare, leader):
         "mandate_not_clarified",
         "too_few_core_participants",
         "sprint_window_missing",
+        "track_plan_missing",
     }
     assert all(finding.blocks for finding in excinfo.value.findings)
     network = fresh(draft_welfare)
@@ -402,6 +403,7 @@ def test_leader_concludes_an_active_network_passing_the_outcome(active_welfare, 
         network=active_welfare,
         by=leader,
         outcome_summary="  Nye besøgsvenner på plejehjemmene. ",
+        track_outcomes=TRACK_OUTCOMES,
         comment="Tak.",
     )
 
@@ -414,6 +416,7 @@ def test_leader_concludes_an_active_network_passing_the_outcome(active_welfare, 
 
 def test_leader_concludes_with_an_outcome_written_earlier(active_welfare, leader):
     network = services.network_update(network=active_welfare, by=leader, outcome_summary="Nye løsninger.")
+    Network.objects.filter(pk=network.pk).update(track_outcomes=TRACK_OUTCOMES)
 
     services.network_conclude(network=network, by=leader)
 
@@ -423,7 +426,9 @@ def test_leader_concludes_with_an_outcome_written_earlier(active_welfare, leader
 @pytest.mark.parametrize("outcome_summary", [None, "", "   "], ids=["not_given", "empty", "blank"])
 def test_conclude_without_an_outcome_is_refused(active_welfare, leader, outcome_summary):
     with pytest.raises(services.DomainError) as excinfo:
-        services.network_conclude(network=active_welfare, by=leader, outcome_summary=outcome_summary)
+        services.network_conclude(
+            network=active_welfare, by=leader, outcome_summary=outcome_summary, track_outcomes=TRACK_OUTCOMES
+        )
 
     assert excinfo.value.code == "blocked"
     assert codes(excinfo.value.findings) == ["outcome_summary_missing"]

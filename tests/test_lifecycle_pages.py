@@ -4,7 +4,14 @@ import pytest
 
 from networks import services
 from networks.models import Network, Status
-from tests.factories import add_core, add_meetings, assert_sent_to_login, ready_to_start, sprint_of
+from tests.factories import (
+    TRACK_OUTCOMES,
+    add_core,
+    add_meetings,
+    assert_sent_to_login,
+    ready_to_start,
+    sprint_of,
+)
 
 
 def messages_of(response):
@@ -108,6 +115,8 @@ def test_starting_an_unready_network_is_refused_with_every_blocking_finding(logi
         "Afklar mandatet, og sæt hak i “Mandat afklaret”, før netværket starter.",
         too_few_core(draft_welfare),
         "Fastlæg sprintens første og sidste dag, før netværket starter.",
+        "Beskriv, hvordan netværket arbejder i sporene “Relationel koordinering”, “Borgerdeltagelse” og "
+        "“Innovation”, før netværket starter.",
     ]
     draft_welfare.refresh_from_db()
     assert draft_welfare.status == Status.DRAFT
@@ -212,8 +221,13 @@ def test_a_welfare_network_concludes_without_commitments(login, leader, ready_we
     services.network_start(network=ready_welfare, by=leader)
     page = login("leader").get(f"/netvaerk/{ready_welfare.pk}/afslut/").content.decode()
     assert "commitment_" not in page
-    login("leader").post(f"/netvaerk/{ready_welfare.pk}/afslut/", {"outcome_summary": "Nye besøgsaftaler."})
+    assert "Resultat i sporet “Borgerdeltagelse”" in page
+    track_outcomes = {f"track_outcomes_{track}": text for track, text in TRACK_OUTCOMES.items()}
+    login("leader").post(
+        f"/netvaerk/{ready_welfare.pk}/afslut/", {"outcome_summary": "Nye besøgsaftaler.", **track_outcomes}
+    )
     ready_welfare.refresh_from_db()
+    assert ready_welfare.track_outcomes == TRACK_OUTCOMES
     assert ready_welfare.status == Status.CONCLUDED
 
 

@@ -8,7 +8,7 @@ import time_machine
 
 from networks import services
 from networks.models import Network
-from tests.factories import add_core, add_meetings, assert_sent_to_login, sprint_of
+from tests.factories import add_core, add_meetings, assert_sent_to_login, ready_to_start, sprint_of
 
 MARCH_10 = datetime.datetime(2027, 3, 10, 12, 0, tzinfo=datetime.UTC)
 
@@ -26,7 +26,7 @@ def test_the_leader_sees_status_progress_and_the_next_step(login, url):
     page = login("leader").get(url).content.decode()
     assert "Frivillige mod ensomhed" in page
     assert "Velfærdsnetværk" in page and "Kladde" in page
-    assert "0 af 4 trin" in page
+    assert "0 af 6 trin" in page
     assert "Næste skridt" in page
     assert "Afklar mandatet, og sæt hak i “Mandat afklaret”, før netværket starter." in page
 
@@ -34,7 +34,7 @@ def test_the_leader_sees_status_progress_and_the_next_step(login, url):
 def test_the_checklist_marks_what_is_done_and_says_what_to_do_about_the_rest(login, url, draft_welfare):
     Network.objects.filter(pk=draft_welfare.pk).update(mandate_clarified=True)
     page = login("leader").get(url).content.decode()
-    assert "Tjekliste: 1 af 4 trin" in page
+    assert "Tjekliste: 1 af 6 trin" in page
     assert '<span class="visually-hidden">Klaret: </span>Mandatet er afklaret' in page
     sprint = "Fastlæg sprintens første og sidste dag, før netværket starter."
     assert f'<span class="visually-hidden">Mangler: </span>{sprint}' in page
@@ -50,9 +50,8 @@ def test_every_finding_has_an_icon_and_a_word_not_only_a_colour(login, url, lead
 def test_the_timeline_marks_today_and_the_days_left_of_a_running_sprint(login, leader, draft_welfare, url):
     days = draft_welfare.type.sprint_max_days  # the longest sprint the type allows, from 1 March
     Network.objects.filter(pk=draft_welfare.pk).update(**sprint_of(days))
-    add_core(draft_welfare, draft_welfare.type.min_core_participants)
-    Network.objects.filter(pk=draft_welfare.pk).update(mandate_clarified=True)
-    services.network_start(network=draft_welfare, by=leader)
+    with time_machine.travel(datetime.datetime(2027, 3, 1, 12, 0, tzinfo=datetime.UTC)):
+        services.network_start(network=ready_to_start(draft_welfare), by=leader)
     page = login("leader").get(url).content.decode()
     assert 'class="timeline-step step-current" aria-current="step"' in page
     assert "I dag, 10. marts 2027" in page

@@ -8,10 +8,15 @@ from tests.factories import assert_sent_to_login, sprint_of
 NEW = "/netvaerk/ny/"
 
 
+TRACK_PLAN_FIELDS = {"track_plans_relational_coordination", "track_plans_citizen_participation",
+                     "track_plans_innovation"}  # fmt: skip
+
+
 def field_names(page):
-    return {name for name in ("title", "theme", "purpose", "strategy_reference", "tracks", "mandate",
-                              "mandate_clarified", "planned_start", "planned_end", "sprint_start",
-                              "sprint_end", "outcome_summary") if f'name="{name}"' in page}  # fmt: skip
+    return {name for name in ("title", "theme", "purpose", "strategy_reference", *TRACK_PLAN_FIELDS,
+                              "mandate", "mandate_clarified", "planned_start", "planned_end", "sprint_start",
+                              "sprint_end", "outcome_summary", "sprint_change_reason")
+            if f'name="{name}"' in page}  # fmt: skip
 
 
 # --- Choosing the type ----------------------------------------------------------------------------
@@ -38,8 +43,8 @@ def test_an_unknown_type_is_refused_on_the_type_field(login, leader, network_typ
             {"title", "theme", "purpose", "strategy_reference", "mandate", "mandate_clarified",
              "planned_start", "planned_end"},
         ),
-        ("welfare", {"title", "theme", "purpose", "tracks", "mandate", "mandate_clarified", "sprint_start",
-                     "sprint_end"}),
+        ("welfare", {"title", "theme", "purpose", *TRACK_PLAN_FIELDS, "mandate", "mandate_clarified",
+                     "sprint_start", "sprint_end"}),
         ("learning", {"title", "theme", "purpose", "mandate", "mandate_clarified", "planned_start",
                       "planned_end"}),
     ],
@@ -66,7 +71,11 @@ def test_every_field_has_a_label(login, leader, network_types):
     page = login("leader").get(NEW, {"type": "welfare"}).content.decode()
     for name in ("title", "theme", "purpose", "mandate", "mandate_clarified", "sprint_start", "sprint_end"):
         assert f'for="id_{name}"' in page
-    assert "<legend" in page  # the tracks checkboxes are a labelled group
+    for name in TRACK_PLAN_FIELDS:
+        assert f'for="id_{name}"' in page
+    assert "Plan for sporet “Relationel koordinering”" in page
+    assert "Plan for sporet “Borgerdeltagelse”" in page
+    assert "Plan for sporet “Innovation”" in page
 
 
 # --- Registering ----------------------------------------------------------------------------------
@@ -84,7 +93,8 @@ def test_registering_a_welfare_network_creates_a_draft_and_shows_it(login, leade
         {
             "title": " Frivillige mod ensomhed ",
             "theme": "Frivillighed",
-            "tracks": ["citizen_participation", "innovation"],
+            "track_plans_citizen_participation": " Beboerne er med hele vejen. ",
+            "track_plans_innovation": "Tre forsøg.",
             **sprint_fields(network_types["welfare"].sprint_max_days),
         },
     )
@@ -96,7 +106,12 @@ def test_registering_a_welfare_network_creates_a_draft_and_shows_it(login, leade
         leader,
         Status.DRAFT,
     )
-    assert network.tracks == ["citizen_participation", "innovation"]
+    # A track left empty is blank, and blocks the start until it is described.
+    assert network.track_plans == {
+        "relational_coordination": "",
+        "citizen_participation": "Beboerne er med hele vejen.",
+        "innovation": "Tre forsøg.",
+    }
     assert (network.sprint_start, network.sprint_end) == (longest["sprint_start"], longest["sprint_end"])
     page = login("leader").get(response["Location"]).content.decode()
     assert "“Frivillige mod ensomhed” er oprettet som kladde." in page
@@ -150,10 +165,15 @@ def test_a_nonsense_date_gets_a_danish_message_not_a_500(login, leader, network_
     assert "Indtast en gyldig dato." in response.content.decode()
 
 
-def test_an_unknown_track_is_refused(login, leader, network_types):
-    page = login("leader").post(f"{NEW}?type=welfare", {"title": "T", "theme": "T", "tracks": ["x"]}).content
-    assert "Marker en gyldig valgmulighed." in page.decode()
-    assert not Network.objects.exists()
+def test_a_blank_track_plan_shows_as_a_blocking_finding_on_the_network_page(login, leader, network_types):
+    response = login("leader").post(
+        f"{NEW}?type=welfare", {"title": "T", "theme": "T", "track_plans_innovation": "Tre forsøg."}
+    )
+    page = login("leader").get(response["Location"]).content.decode()
+    assert (
+        "Beskriv, hvordan netværket arbejder i sporene “Relationel koordinering” og “Borgerdeltagelse”, "
+        "før netværket starter." in page
+    )
 
 
 @pytest.mark.parametrize("persona", ["direktoer", "outsider"])

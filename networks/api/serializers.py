@@ -103,13 +103,28 @@ class NetworkTypeField(serializers.ChoiceField):
         return network_type
 
 
-@extend_schema_field({"type": "array", "items": {"type": "string", "enum": WelfareTrack.values}})
-class TracksField(serializers.ListField):
-    # Which values are allowed is the rules' business (`tracks_invalid`); here only the shape.
-    child = serializers.CharField(max_length=50)
+@extend_schema_field(
+    {
+        "type": "object",
+        "properties": {track: {"type": "string"} for track in WelfareTrack.values},
+        "additionalProperties": False,
+    }
+)
+class TrackTextsField(serializers.Field):
+    # A text per welfare track: an object with the tracks' codes as keys (a missing track is
+    # blank). The shape is the rules' own (`rules.track_texts_error`), as on save.
+    default_error_messages = {"too_long": _("Højst %(max)d tegn pr. spor.")}
 
-    def __init__(self, **kwargs):
-        super().__init__(max_length=len(WelfareTrack.values) * 2, **kwargs)
+    def to_internal_value(self, data):
+        message = rules.track_texts_error(data)
+        if message:
+            raise serializers.ValidationError(message)
+        if any(len(text) > TEXT_MAX_LENGTH for text in data.values()):
+            self.fail("too_long", max=TEXT_MAX_LENGTH)
+        return {track: data.get(track, "").strip() for track in WelfareTrack.values}
+
+    def to_representation(self, value):
+        return rules.track_texts(value)
 
 
 class AttendeesField(serializers.ListField):
@@ -140,7 +155,19 @@ class NetworkSerializer(ModelSerializer):
 
     type = NetworkTypeField()
     leader = serializers.CharField(source="leader.username", read_only=True)
-    tracks = TracksField(required=False)
+    track_plans = TrackTextsField(
+        required=False, help_text=_("Velfærd: hvordan netværket arbejder i hvert af de tre spor.")
+    )
+    track_outcomes = TrackTextsField(
+        read_only=True, help_text=_("Velfærd: resultatet i hvert spor; angives med overgangen conclude.")
+    )
+    sprint_change_reason = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text=_("Hvorfor en kørende sprints sidste dag flyttes; kræves, når `sprint_end` ændres."),
+    )
     findings = serializers.SerializerMethodField()
 
     class Meta:
@@ -156,15 +183,29 @@ class NetworkSerializer(ModelSerializer):
             "mandate",
             "mandate_clarified",
             "strategy_reference",
-            "tracks",
+            "track_plans",
             "planned_start",
             "planned_end",
             "sprint_start",
             "sprint_end",
+            "sprint_change_reason",
             "outcome_summary",
+            "track_outcomes",
             "findings",
         ]
         read_only_fields = ["status"]
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if self.instance is None and "sprint_change_reason" in attrs:
+            raise serializers.ValidationError(
+                {
+                    "sprint_change_reason": [
+                        _("En begrundelse gives kun, når en kørende sprints sidste dag flyttes.")
+                    ]
+                }
+            )
+        return attrs
 
     @extend_schema_field(FindingSerializer(many=True))
     def get_findings(self, network) -> list[dict[str, str]]:
@@ -199,6 +240,10 @@ class TransitionSerializer(Serializer):
         max_length=TEXT_MAX_LENGTH,
         help_text=_("Netværkets resultat; kun ved conclude (ellers bruges det gemte resultat)."),
     )
+    track_outcomes = TrackTextsField(
+        required=False,
+        help_text=_("Velfærd: resultatet i hvert af de tre spor; kun ved conclude (ellers de gemte)."),
+    )
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -207,10 +252,10 @@ class TransitionSerializer(Serializer):
             raise serializers.ValidationError(
                 {"meeting_date": [_("En mødedato hører kun til Direktørforums afgørelser.")]}
             )
-        if "outcome_summary" in attrs and action != "conclude":
-            raise serializers.ValidationError(
-                {"outcome_summary": [_("Resultatet angives kun, når netværket afsluttes.")]}
-            )
+        for name in ("outcome_summary", "track_outcomes"):
+            if name in attrs and action != "conclude":
+                message = _("Resultatet angives kun, når netværket afsluttes.")
+                raise serializers.ValidationError({name: [message]})
         return attrs
 
 

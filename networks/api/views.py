@@ -200,7 +200,11 @@ def _transition(network: Network, by, action: str, data: dict):
         return services.network_start(network=network, by=by, comment=comment)
     if action == "conclude":
         return services.network_conclude(
-            network=network, by=by, comment=comment, outcome_summary=data.get("outcome_summary")
+            network=network,
+            by=by,
+            comment=comment,
+            outcome_summary=data.get("outcome_summary"),
+            track_outcomes=data.get("track_outcomes"),
         )
     return services.network_cancel(network=network, by=by, comment=comment)
 

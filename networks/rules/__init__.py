@@ -22,9 +22,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from networks.choices import OPEN_STATUSES, NetworkTypeCode, Status
-from networks.rules import common
+from networks.rules import common, welfare
 from networks.rules.base import Action, Facts, Finding, Level, RuleFacts, is_blank, sprint_length_days
-from networks.rules.common import meeting_field_errors, meeting_plan_error, network_field_errors
+from networks.rules.common import (
+    meeting_field_errors,
+    meeting_plan_error,
+    network_field_errors,
+    track_texts_error,
+)
 from networks.rules.spec import (
     ComplianceCheck,
     GuideProfile,
@@ -63,8 +68,14 @@ __all__ = [
     "next_actions",
     "progress",
     "spec_for",
+    "sprint_change_errors",
+    "sprint_is_running",
     "sprint_length_days",
+    "track_texts",
+    "track_texts_error",
 ]
+
+track_texts = welfare.track_texts
 
 
 def _discover() -> dict[str, TypeSpec]:
@@ -183,3 +194,19 @@ def progress(network: Network, *, today: datetime.date | None = None) -> tuple[i
     """(steps done, steps in all), for a "4 af 6 trin" summary."""
     steps = checklist(network, today=today)
     return sum(1 for step in steps if step.done), len(steps)
+
+
+def sprint_change_errors(
+    network: Network, old_start: datetime.date | None, old_end: datetime.date | None, reason: str
+) -> list[Finding]:
+    """Why the network's sprint may not change from (`old_start`, `old_end`) to its dates now, with
+    `reason` given: for a type with a sprint, a running sprint's first day is fixed and its last
+    day moves only with a reason (empty when the change is allowed)."""
+    if not spec_for(network.type).has_sprint:
+        return []
+    return welfare.sprint_change_errors(network, old_start, old_end, reason)
+
+
+def sprint_is_running(network: Network) -> bool:
+    """Whether the network's sprint runs, so its last day moves only with a reason."""
+    return spec_for(network.type).has_sprint and welfare.sprint_is_running(network)

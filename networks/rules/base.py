@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from networks.choices import MeetingStatus, ParticipantRole
+from networks.choices import ActorCategory, MeetingStatus, ParticipantRole
 
 if TYPE_CHECKING:
     from networks.models import Network, NetworkType
@@ -82,9 +82,15 @@ class RuleFacts:
     # The local day each meeting that is not cancelled starts on.
     meeting_days: tuple[datetime.date, ...] = ()
 
+    # --- Citizens along the way (welfare): the held meetings, and whether a citizen attended one.
+    held_meeting_count: int = 0
+    citizen_attended_held: bool = False
+
     @classmethod
     def from_rows(cls, participants: Iterable, meetings: Iterable) -> RuleFacts:
+        participants, meetings = list(participants), list(meetings)
         current = [p for p in participants if p.left_on is None]
+        held = [m for m in meetings if m.status == MeetingStatus.HELD]
         return cls(
             core_count=sum(1 for p in current if p.role == ParticipantRole.CORE),
             categories=frozenset(p.actor_category for p in current),
@@ -92,7 +98,24 @@ class RuleFacts:
             meeting_days=tuple(
                 timezone.localdate(m.starts_at) for m in meetings if m.status != MeetingStatus.CANCELLED
             ),
+            held_meeting_count=len(held),
+            citizen_attended_held=_citizen_attended(participants, held),
         )
+
+
+def _citizen_attended(participants: list, held: list) -> bool:
+    """Whether a citizen (also one who has left since) attended one of the `held` meetings.
+
+    No query when there is no held meeting or no citizen among the participants, or when the
+    meetings' attendees are prefetched; otherwise one."""
+    citizens = {p.pk for p in participants if p.actor_category == ActorCategory.CITIZEN}
+    if not (held and citizens):
+        return False
+    if all("attendees" in getattr(m, "_prefetched_objects_cache", {}) for m in held):
+        return any(p.pk in citizens for m in held for p in m.attendees.all())
+    # The rules import no models; the attendance table is reached through the meetings' manager.
+    attendance = held[0].attendees.through.objects
+    return attendance.filter(meeting_id__in=[m.pk for m in held], participant_id__in=citizens).exists()
 
 
 @dataclass

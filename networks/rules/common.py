@@ -182,18 +182,28 @@ def network_field_errors(network: Network) -> dict[str, list[str]]:
     found = list(planned_period_errors(network))
     if network.type_id:
         found.extend(sprint_window_errors(network, network.type))
-    tracks = network.tracks
-    if tracks in (None, ""):
-        network.tracks = tracks = []
-    if not isinstance(tracks, list) or any(track not in WelfareTrack.values for track in tracks):
-        found.append(
-            blocks(
-                "tracks_invalid",
-                _("Vælg spor blandt: relationel koordinering, borgerdeltagelse og innovation."),
-                field="tracks",
-            )
-        )
+    for name in ("track_plans", "track_outcomes"):
+        value = getattr(network, name)
+        if value in (None, ""):
+            setattr(network, name, value := {})
+        message = track_texts_error(value)
+        if message:
+            found.append(blocks("tracks_invalid", message, field=name))
     return _as_field_errors(found)
+
+
+def track_texts_error(value) -> str | None:
+    """Why `value` is not a text per welfare track (`track_plans`, `track_outcomes`), or None.
+
+    An object whose keys are among the tracks' codes and whose values are texts; a missing track
+    is a blank one."""
+    if isinstance(value, dict) and all(
+        key in WelfareTrack.values and isinstance(text, str) for key, text in value.items()
+    ):
+        return None
+    return _("Angiv sporene som et objekt med nøglerne %(keys)s og en tekst til hvert spor.") % {
+        "keys": ", ".join(WelfareTrack.values)
+    }
 
 
 def meeting_field_errors(meeting: Meeting) -> dict[str, list[str]]:

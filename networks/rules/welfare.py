@@ -1,8 +1,13 @@
 """Welfare networks: a citizen-near welfare task, worked on in an intensive sprint.
 
-After the setup (mandate, core, the three tracks) the network works in a sprint window of at most
-the type's `sprint_max_days`, with citizens taking part throughout; meetings belong inside the
-sprint, and a sprint that has ended should be concluded.
+After the setup (mandate, core, a plan for each of the three tracks) the network works in a sprint
+window of at most the type's `sprint_max_days`, with citizens taking part throughout; meetings
+belong inside the sprint, and a sprint that has ended should be concluded, with an outcome for each
+track.
+
+The sprint starts now: a network cannot start on a sprint that has ended, nor on one that began
+more than the type's `sprint_start_grace_days` ago. Once it runs, the sprint's first day is fixed
+and its last day moves only with a reason (`sprint_change_errors`), never past the maximum.
 """
 
 from __future__ import annotations
@@ -12,13 +17,14 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from networks.choices import ActorCategory, NetworkTypeCode, ReminderKind, Status
+from networks.choices import ActorCategory, NetworkTypeCode, ReminderKind, Status, WelfareTrack
 from networks.dates import weekday_within
 from networks.rules import common
-from networks.rules.base import Action, Facts, Finding, blocks, warns
+from networks.rules.base import Action, Facts, Finding, blocks, is_blank, warns
 from networks.rules.spec import (
     ComplianceCheck,
     GuideProfile,
@@ -45,6 +51,8 @@ def rules(f: Facts) -> Iterator[Finding]:
             field="sprint_start",
         )
     yield from common.sprint_window_errors(network, f.type)
+    yield from sprint_start_errors(f)
+    yield from track_rules(network)
     if ActorCategory.CITIZEN not in f.categories:
         yield warns(
             "no_citizens",
@@ -76,6 +84,157 @@ def rules(f: Facts) -> Iterator[Finding]:
                 % {"days": days},
                 Action.CONCLUDE,
             )
+    if network.status == Status.ACTIVE and f.known.held_meeting_count and not f.known.citizen_attended_held:
+        yield warns(
+            "no_citizen_attended",
+            ngettext(
+                "Ingen borgere var med til det afholdte møde. Inviter borgere til de næste møder, "
+                "og notér dem som fremmødte.",
+                "Ingen borgere var med til de %(count)d afholdte møder. Inviter borgere til de "
+                "næste møder, og notér dem som fremmødte.",
+                f.known.held_meeting_count,
+            )
+            % {"count": f.known.held_meeting_count},
+        )
+
+
+# --- The three tracks -----------------------------------------------------------------------------
+
+
+def track_texts(value) -> dict[str, str]:
+    """A stored `track_plans` or `track_outcomes` as one text per track, blank where none is given."""
+    value = value if isinstance(value, dict) else {}
+    return {track: text if isinstance(text := value.get(track), str) else "" for track in WelfareTrack.values}
+
+
+def blank_tracks(value) -> list[str]:
+    """The labels of the tracks with no text, in the tracks' order."""
+    texts = track_texts(value)
+    return [str(label) for track, label in WelfareTrack.choices if is_blank(texts[track])]
+
+
+def _quoted_list(labels: list[str]) -> str:
+    """“A”, “B” og “C”."""
+    quoted = [f"“{label}”" for label in labels]
+    if len(quoted) == 1:
+        return quoted[0]
+    return _("%(first)s og %(last)s") % {"first": ", ".join(quoted[:-1]), "last": quoted[-1]}
+
+
+def track_rules(network: Network) -> Iterator[Finding]:
+    """A plan for each track before the sprint starts; an outcome for each when it concludes."""
+    missing = blank_tracks(network.track_plans)
+    if missing:
+        yield blocks(
+            "track_plan_missing",
+            ngettext(
+                "Beskriv, hvordan netværket arbejder i sporet %(tracks)s, før netværket starter.",
+                "Beskriv, hvordan netværket arbejder i sporene %(tracks)s, før netværket starter.",
+                len(missing),
+            )
+            % {"tracks": _quoted_list(missing)},
+            Action.START,
+            field="track_plans",
+        )
+    missing = blank_tracks(network.track_outcomes)
+    if missing:
+        yield blocks(
+            "track_outcome_missing",
+            ngettext(
+                "Skriv resultatet i sporet %(tracks)s, før netværket afsluttes.",
+                "Skriv resultatet i sporene %(tracks)s, før netværket afsluttes.",
+                len(missing),
+            )
+            % {"tracks": _quoted_list(missing)},
+            Action.CONCLUDE,
+            field="track_outcomes",
+        )
+
+
+# --- A sprint that starts now, and moves only with a reason ---------------------------------------
+
+
+def _long_date(day: datetime.date) -> str:
+    return date_format(day, "j. F Y")
+
+
+def sprint_start_errors(f: Facts) -> Iterator[Finding]:
+    """Before it starts: the sprint has not ended, and began at most `sprint_start_grace_days` ago."""
+    network = f.network
+    start, end = network.sprint_start, network.sprint_end
+    if not (start and end) or network.status not in (Status.DRAFT, Status.SUBMITTED, Status.APPROVED):
+        return
+    if end < f.today:
+        yield blocks(
+            "sprint_already_ended",
+            _("Sprinten sluttede den %(end)s. Flyt sprinten frem, så den begynder nu, før netværket starter.")
+            % {"end": _long_date(end)},
+            Action.START,
+            field="sprint_end",
+        )
+        return
+    grace = f.type.sprint_start_grace_days
+    if grace is not None and (f.today - start).days > grace:
+        earliest = f.today - datetime.timedelta(days=grace)
+        yield blocks(
+            "sprint_started_too_long_ago",
+            ngettext(
+                "Sprinten begyndte den %(start)s; et netværk kan højst starte %(grace)d dag inde i "
+                "sprinten. Flyt sprintens første dag til den %(earliest)s eller senere.",
+                "Sprinten begyndte den %(start)s; et netværk kan højst starte %(grace)d dage inde i "
+                "sprinten. Flyt sprintens første dag til den %(earliest)s eller senere.",
+                grace,
+            )
+            % {"start": _long_date(start), "grace": grace, "earliest": _long_date(earliest)},
+            Action.START,
+            field="sprint_start",
+        )
+
+
+def sprint_is_running(network: Network) -> bool:
+    return network.status == Status.ACTIVE and bool(network.sprint_start and network.sprint_end)
+
+
+def sprint_change_errors(
+    network: Network, old_start: datetime.date | None, old_end: datetime.date | None, reason: str
+) -> list[Finding]:
+    """What is wrong with changing a running sprint from (`old_start`, `old_end`) to the network's
+    sprint dates now: its first day is fixed, and its last day moves only with a reason.
+
+    Only a running network with a sprint is bound; how long the moved sprint may last is the
+    sprint window's own rule (`sprint_too_long`), checked on save."""
+    if network.status != Status.ACTIVE or not (old_start and old_end):
+        return []
+    errors = []
+    if network.sprint_start != old_start:
+        errors.append(
+            blocks(
+                "sprint_start_fixed",
+                _(
+                    "Sprintens første dag ligger fast, når netværket er startet (den %(start)s). "
+                    "Flyt i stedet sprintens sidste dag, hvis der er brug for mere tid."
+                )
+                % {"start": _long_date(old_start)},
+                field="sprint_start",
+            )
+        )
+    if network.sprint_end is None:
+        errors.append(
+            blocks(
+                "sprint_end_required",
+                _("En kørende sprint skal have en sidste dag. Flyt den i stedet for at fjerne den."),
+                field="sprint_end",
+            )
+        )
+    elif network.sprint_end != old_end and is_blank(reason):
+        errors.append(
+            blocks(
+                "sprint_change_reason_required",
+                _("Skriv, hvorfor sprintens sidste dag flyttes; begrundelsen gemmes i netværkets forløb."),
+                field="sprint_change_reason",
+            )
+        )
+    return errors
 
 
 # --- The plan helper: kick-off, midway and closing inside the sprint ----------------------------
@@ -149,12 +308,14 @@ def _sprint_label(type_) -> str | None:
 SPEC = TypeSpec(
     code=NetworkTypeCode.WELFARE,
     rules=rules,
-    form_fields=(*common.FORM_START, "tracks", *common.FORM_END, "sprint_start", "sprint_end"),
+    form_fields=(*common.FORM_START, "track_plans", *common.FORM_END, "sprint_start", "sprint_end"),
     checklist=(
         common.MANDATE_STEP,
         common.CORE_STEP,
+        Step("track_plan_missing", gettext_lazy("Planen for de tre spor er beskrevet")),
         Step("sprint_window_missing", gettext_lazy("Sprintens første og sidste dag er fastlagt")),
         common.OUTCOME_STEP,
+        Step("track_outcome_missing", gettext_lazy("Resultatet i de tre spor er skrevet")),
     ),
     compliance=(
         ComplianceCheck("sprint_within_max", _sprint_label, ("sprint_too_long",), ("sprint_window",)),

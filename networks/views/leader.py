@@ -259,7 +259,10 @@ def network_create(request):
 def network_edit(request, network):
     initial = {name: getattr(network, name) for name in fields_for_type(network.type)}
     form = NetworkForm(
-        request.POST if request.method == "POST" else None, initial=initial, network_type=network.type
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        network_type=network.type,
+        sprint_running=rules.sprint_is_running(network),
     )
     if form.is_bound and form.is_valid():
         saved = call_service(
@@ -439,7 +442,11 @@ def network_detail(request, network):
             "peripheral": [p for p in current if p.role == ParticipantRole.PERIPHERAL],
             "former": [p for p in participants if p.left_on is not None],
             "categories": _category_counts(current),
-            "tracks": [WelfareTrack(t).label for t in network.tracks or [] if t in WelfareTrack.values],
+            "tracks": _tracks(network),
+            # Only a sprint that has run can have been moved: no query for the others.
+            "sprint_changes": list(network.sprint_changes.select_related("changed_by"))
+            if network.started_at and rules.spec_for(network.type).has_sprint
+            else [],
             "meetings": list(network.meetings.all()),
             "counted_meetings": len(counted),
             "decisions": decisions,
@@ -448,6 +455,14 @@ def network_detail(request, network):
             "audit": audit_trail,
         },
     )
+
+
+def _tracks(network: Network) -> list[tuple[str, str, str]]:
+    """(label, plan, outcome) for each welfare track, for a type that works on the tracks."""
+    if "track_plans" not in fields_for_type(network.type):
+        return []
+    plans, outcomes = rules.track_texts(network.track_plans), rules.track_texts(network.track_outcomes)
+    return [(str(label), plans[track], outcomes[track]) for track, label in WelfareTrack.choices]
 
 
 def _category_counts(participants) -> list[tuple[str, int]]:

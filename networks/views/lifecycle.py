@@ -60,6 +60,7 @@ def network_conclude(request, network):
                 network=network,
                 by=request.user,
                 outcome_summary=form.cleaned_data["outcome_summary"],
+                track_outcomes=form.track_outcomes,
                 commitments=form.commitments,
                 comment=form.cleaned_data["comment"],
             ),

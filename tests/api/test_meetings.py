@@ -6,7 +6,7 @@ import pytest
 
 from networks import rules, services
 from networks.models import Meeting, MeetingStatus
-from tests.factories import add_core, add_meetings, api_url, at
+from tests.factories import TRACK_OUTCOMES, add_core, add_meetings, api_url, at
 
 
 def list_url(network):
@@ -286,7 +286,9 @@ def test_only_the_leader_deletes_a_meeting(api_as, meeting, persona, expected):
 
 def test_meetings_of_a_concluded_network_cannot_be_deleted(leader_api, leader, active_welfare):
     (meeting,) = add_meetings(active_welfare, 1, first=datetime.date(2027, 3, 10))
-    services.network_conclude(network=active_welfare, by=leader, outcome_summary="Færdig.")
+    services.network_conclude(
+        network=active_welfare, by=leader, outcome_summary="Færdig.", track_outcomes=TRACK_OUTCOMES
+    )
 
     assert leader_api.delete(detail_url(meeting)).status_code == 409
     assert Meeting.objects.filter(pk=meeting.pk).exists()

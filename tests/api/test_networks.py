@@ -6,7 +6,17 @@ import pytest
 
 from networks import rules, services
 from networks.models import Network, Status, StatusChange
-from tests.factories import add_core, add_meetings, api_url, as_user, fresh, make_user, sprint_of
+from tests.factories import (
+    TRACK_OUTCOMES,
+    TRACK_PLANS,
+    add_core,
+    add_meetings,
+    api_url,
+    as_user,
+    fresh,
+    make_user,
+    sprint_of,
+)
 
 LIST_URL = api_url("networks/")
 
@@ -55,7 +65,7 @@ def test_a_network_in_the_list_has_the_fields_the_issue_names(
     leader_api, leader, draft_welfare, welfare_type
 ):
     sprint = sprint_of(welfare_type.sprint_max_days)
-    services.network_update(network=draft_welfare, by=leader, tracks=["citizen_participation"], **sprint)
+    services.network_update(network=draft_welfare, by=leader, track_plans=TRACK_PLANS, **sprint)
 
     (network,) = leader_api.get(LIST_URL).json()["results"]
 
@@ -70,12 +80,14 @@ def test_a_network_in_the_list_has_the_fields_the_issue_names(
         "mandate": "",
         "mandate_clarified": False,
         "strategy_reference": "",
-        "tracks": ["citizen_participation"],
+        "track_plans": TRACK_PLANS,
         "planned_start": None,
         "planned_end": None,
         "sprint_start": sprint["sprint_start"].isoformat(),
         "sprint_end": sprint["sprint_end"].isoformat(),
         "outcome_summary": "",
+        # Written when the network concludes; blank until then.
+        "track_outcomes": {"relational_coordination": "", "citizen_participation": "", "innovation": ""},
         # The rules' own findings, as rules.Finding.as_dict() gives them to every other caller.
         "findings": [finding.as_dict() for finding in rules.findings(fresh(draft_welfare))],
     }
@@ -196,6 +208,7 @@ def test_a_leader_creates_a_network_and_becomes_its_leader(leader_api, leader, w
     assert [f["code"] for f in response.json()["findings"]] == [
         "mandate_not_clarified",
         "too_few_core_participants",
+        "track_plan_missing",
         "no_citizens",
     ]
 
@@ -237,8 +250,12 @@ def test_a_user_without_the_leader_role_may_not_create(api_as, welfare_type, per
         ({"title": "x" * 201}, "title"),
         ({"purpose": "x" * 20_001}, "purpose"),
         ({"mandate_clarified": "måske"}, "mandate_clarified"),
-        ({"tracks": "innovation"}, "tracks"),
-        ({"tracks": ["idræt"]}, "tracks"),
+        ({"tracks": ["innovation"]}, "tracks"),
+        ({"track_plans": ["innovation"]}, "track_plans"),
+        ({"track_plans": {"idræt": "Løb"}}, "track_plans"),
+        ({"track_plans": {"innovation": 3}}, "track_plans"),
+        ({"track_plans": {"innovation": "x" * 20_001}}, "track_plans"),
+        ({"sprint_change_reason": "Mere tid"}, "sprint_change_reason"),
         ({"sprint_start": "2027-02-30"}, "sprint_start"),
         ({"sprint_start": "1. marts 2027"}, "sprint_start"),
         ({"planned_end": "9999-12-31"}, "planned_end"),
@@ -252,8 +269,12 @@ def test_a_user_without_the_leader_role_may_not_create(api_as, welfare_type, per
         "title-201-chars",
         "purpose-20001-chars",
         "not-a-boolean",
-        "tracks-not-a-list",
+        "tracks-is-no-longer-a-field",
+        "track-plans-not-an-object",
         "unknown-track",
+        "track-plan-not-a-string",
+        "track-plan-20001-chars",
+        "sprint-change-reason-on-create",
         "no-such-date",
         "not-a-date",
         "date-far-ahead",
@@ -489,7 +510,9 @@ def test_a_submitted_network_is_read_only(leader_api, submitted_innovation):
 
 
 def test_a_concluded_network_is_read_only(leader_api, leader, active_welfare):
-    services.network_conclude(network=active_welfare, by=leader, outcome_summary="Nye besøgsvenner.")
+    services.network_conclude(
+        network=active_welfare, by=leader, outcome_summary="Nye besøgsvenner.", track_outcomes=TRACK_OUTCOMES
+    )
 
     response = leader_api.patch(detail_url(active_welfare), {"title": "Nyt navn"}, format="json")
 

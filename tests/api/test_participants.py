@@ -6,7 +6,7 @@ import pytest
 
 from networks import services
 from networks.models import Participant
-from tests.factories import add_core, api_url
+from tests.factories import TRACK_OUTCOMES, add_core, api_url
 
 
 def list_url(network):
@@ -230,7 +230,9 @@ def test_only_the_leader_changes_a_participant(api_as, grethe, persona, expected
 
 def test_a_participant_of_a_concluded_network_cannot_change(leader_api, leader, active_welfare):
     participant = active_welfare.participants.first()
-    services.network_conclude(network=active_welfare, by=leader, outcome_summary="Færdig.")
+    services.network_conclude(
+        network=active_welfare, by=leader, outcome_summary="Færdig.", track_outcomes=TRACK_OUTCOMES
+    )
 
     response = leader_api.patch(detail_url(participant), {"name": "X"}, format="json")
 

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 
 from networks import roles, services
 from networks.models import Decision, DecisionOutcome, Status, StatusChange
-from tests.factories import api_url, as_user, fresh, ready_to_start, sprint_of
+from tests.factories import TRACK_OUTCOMES, TRACK_PLANS, api_url, as_user, fresh, ready_to_start, sprint_of
 
 
 def url(network):
@@ -186,7 +186,12 @@ def test_starting_before_setup_is_done_is_409_listing_what_is_missing(leader_api
 
     assert response.status_code == 409
     assert response.json()["detail"] == "Netværket kan ikke starte endnu. Ret først:"
-    assert codes(response) == ["mandate_not_clarified", "too_few_core_participants", "sprint_window_missing"]
+    assert codes(response) == [
+        "mandate_not_clarified",
+        "too_few_core_participants",
+        "sprint_window_missing",
+        "track_plan_missing",
+    ]
     assert {finding["level"] for finding in response.json()["findings"]} == {"blocks"}
     assert fresh(draft_welfare).status == Status.DRAFT
 
@@ -235,13 +240,19 @@ def test_only_the_leader_starts(api_as, approved_innovation, persona):
 def test_the_leader_concludes_with_the_outcome(leader_api, active_welfare):
     response = leader_api.post(
         url(active_welfare),
-        {"action": "conclude", "outcome_summary": "Nye besøgsvenner på to plejecentre.", "comment": "Tak"},
+        {
+            "action": "conclude",
+            "outcome_summary": "Nye besøgsvenner på to plejecentre.",
+            "track_outcomes": TRACK_OUTCOMES,
+            "comment": "Tak",
+        },
         format="json",
     )
 
     assert response.status_code == 200
     assert response.json()["status"] == "concluded"
     assert response.json()["outcome_summary"] == "Nye besøgsvenner på to plejecentre."
+    assert response.json()["track_outcomes"] == TRACK_OUTCOMES
     assert last_change(active_welfare) == (Status.ACTIVE, Status.CONCLUDED, "leder", "Tak")
 
 
@@ -249,7 +260,7 @@ def test_concluding_without_an_outcome_is_409(leader_api, active_welfare):
     response = leader_api.post(url(active_welfare), {"action": "conclude"}, format="json")
 
     assert response.status_code == 409
-    assert codes(response) == ["outcome_summary_missing"]
+    assert codes(response) == ["outcome_summary_missing", "track_outcome_missing"]
     assert fresh(active_welfare).status == Status.ACTIVE
 
 
@@ -400,12 +411,18 @@ def test_a_welfare_network_goes_from_creation_to_conclusion_through_the_api(lead
         assert added.status_code == 201
     longest = sprint_of(welfare_type.sprint_max_days)
     sprint = leader_api.patch(
-        api_url(network), {field: day.isoformat() for field, day in longest.items()}, format="json"
+        api_url(network),
+        {"track_plans": TRACK_PLANS, **{field: day.isoformat() for field, day in longest.items()}},
+        format="json",
     )
     started = leader_api.post(api_url(network + "transitions/"), {"action": "start"}, format="json")
     concluded = leader_api.post(
         api_url(network + "transitions/"),
-        {"action": "conclude", "outcome_summary": "Fast besøgsven til 12 beboere."},
+        {
+            "action": "conclude",
+            "outcome_summary": "Fast besøgsven til 12 beboere.",
+            "track_outcomes": TRACK_OUTCOMES,
+        },
         format="json",
     )
     history = leader_api.get(api_url(network + "history/")).json()["results"]

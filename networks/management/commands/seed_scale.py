@@ -170,6 +170,17 @@ KEY_CATEGORY = {
     NetworkTypeCode.WELFARE: ((ActorCategory.CITIZEN,), 0.85),
     NetworkTypeCode.LEARNING: ((ActorCategory.EXPERT,), 0.7),
 }
+# A welfare network's plan and outcome per track.
+TRACK_PLANS = {
+    WelfareTrack.RELATIONAL_COORDINATION: "Fælles tavlemøde hver uge for alle faggrupper omkring borgeren.",
+    WelfareTrack.CITIZEN_PARTICIPATION: "Borgere og pårørende er med på hvert møde og tester idéerne.",
+    WelfareTrack.INNOVATION: "Tre små forsøg, der prøves af i to uger og vurderes sammen med borgerne.",
+}
+TRACK_OUTCOMES = {
+    WelfareTrack.RELATIONAL_COORDINATION: "Tavlemødet fortsætter; faggrupperne kender hinandens opgaver.",
+    WelfareTrack.CITIZEN_PARTICIPATION: "Borgerne var med til at vælge, hvilket forsøg der fortsætter.",
+    WelfareTrack.INNOVATION: "Ét af de tre forsøg er gjort til fast praksis.",
+}
 ASCII = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
 
 
@@ -622,7 +633,12 @@ class _Writer:
         if plan.sprint and (started or plan.age > 7 or rng.random() < 0.5):
             network.sprint_start = self._day(created, plan.sprint[0])
             network.sprint_end = self._day(created, plan.sprint[1])
-            network.tracks = rng.sample(WelfareTrack.values, rng.randint(1, 3))
+            # A started network has a plan for every track; a draft may still lack some.
+            planned = rng.sample(WelfareTrack.values, rng.randint(1, 3))
+            network.track_plans = {
+                track: TRACK_PLANS[track] if started or track in planned else ""
+                for track in WelfareTrack.values
+            }
         if plan.planned:
             network.planned_start = self._day(created, plan.planned[0])
             network.planned_end = self._day(created, plan.planned[1])
@@ -633,6 +649,8 @@ class _Writer:
             network.outcome_summary = (
                 f"Netværket har afprøvet tre nye måder at arbejde med {theme.lower()} på."
             )
+            if network.track_plans:
+                network.track_outcomes = {track: TRACK_OUTCOMES[track] for track in WelfareTrack.values}
         elif plan.status == Status.ACTIVE and rng.random() < 0.1:
             network.outcome_summary = "Foreløbige erfaringer samles løbende."
         last_event = max((e[0] for e in plan.events), default=0)
