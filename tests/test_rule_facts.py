@@ -117,3 +117,57 @@ def test_two_queries_whatever_the_number_of_networks(db, django_assert_num_queri
                 rules.findings(network)
     with django_assert_num_queries(0):
         assert selectors.with_rule_facts([]) == []
+
+
+def test_citizens_at_held_meetings_are_the_same_facts_either_way(draft_welfare):
+    network = draft_welfare
+    (citizen,) = add_core(network, 1, category=ActorCategory.CITIZEN)
+    (employee,) = add_core(network, 1)
+    day = datetime.date(2027, 3, 2)
+    held = Meeting.objects.create(
+        network=network, title="Møde", starts_at=_at(day, 10), status=MeetingStatus.HELD
+    )
+    held.attendees.set([employee])
+    # A citizen at a planned and at a cancelled meeting: neither is a held meeting.
+    for status in (MeetingStatus.PLANNED, MeetingStatus.CANCELLED):
+        other = Meeting.objects.create(network=network, title="Møde", starts_at=_at(day, 14), status=status)
+        other.attendees.set([citizen])
+
+    def both():
+        grouped = selectors.with_rule_facts([Network.objects.get(pk=network.pk)])[0].rule_facts
+        from_rows = rules.RuleFacts.from_rows(network.participants.all(), network.meetings.all())
+        prefetched = Network.objects.prefetch_related("participants", "meetings__attendees").get(
+            pk=network.pk
+        )
+        from_prefetched = rules.RuleFacts.from_rows(prefetched.participants.all(), prefetched.meetings.all())
+        assert grouped == from_rows == from_prefetched
+        return grouped
+
+    facts = both()
+    assert (facts.held_meeting_count, facts.citizen_attended_held) == (1, False)
+
+    # A citizen who has left since still attended the meeting they were at.
+    held.attendees.add(citizen)
+    citizen.left_on = day
+    citizen.save()
+    facts = both()
+    assert (facts.held_meeting_count, facts.citizen_attended_held) == (1, True)
+
+
+def test_the_citizens_attendance_costs_at_most_one_query_from_the_rows(
+    draft_welfare, django_assert_num_queries
+):
+    (citizen,) = add_core(draft_welfare, 1, category=ActorCategory.CITIZEN)
+    for hour in (9, 11, 13):
+        Meeting.objects.create(
+            network=draft_welfare, title="Møde", starts_at=_at(datetime.date(2027, 3, 2), hour),
+            status=MeetingStatus.HELD,
+        )  # fmt: skip
+    network = Network.objects.with_related().get(pk=draft_welfare.pk)
+    # One query for the three held meetings' attendance; none without a citizen among the participants.
+    with django_assert_num_queries(1):
+        rules.RuleFacts.from_rows(network.participants.all(), network.meetings.all())
+    with django_assert_num_queries(0):
+        rules.RuleFacts.from_rows(
+            [p for p in network.participants.all() if p != citizen], network.meetings.all()
+        )

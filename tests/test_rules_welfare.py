@@ -283,3 +283,244 @@ def test_sprint_ended_warning_is_only_for_active_networks(draft_welfare, leader,
     found = rules.findings(draft_welfare, today=last_day + datetime.timedelta(days=33))
 
     assert "sprint_ended_not_concluded" not in codes(found)
+
+
+# --- A sprint that starts now -------------------------------------------------------------------
+
+
+def start_findings(network, today):
+    return [
+        f for f in rules.blocking(network, rules.Action.START, today=today) if f.code.startswith("sprint")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("days_into_the_sprint", "refused"),
+    [(0, False), ("grace", False), ("grace+1", True)],
+    ids=["on_the_first_day", "exactly_the_grace_days_in", "one_day_more"],
+)
+def test_a_network_starts_at_most_the_grace_days_into_its_sprint(
+    draft_welfare, leader, welfare_type, days_into_the_sprint, refused
+):
+    grace = welfare_type.sprint_start_grace_days
+    days = {"grace": grace, "grace+1": grace + 1}.get(days_into_the_sprint, days_into_the_sprint)
+    network = march_sprint(ready_to_start(draft_welfare), leader)
+    today = MARCH_1 + datetime.timedelta(days=days)
+
+    found = start_findings(network, today)
+
+    if not refused:
+        assert found == []
+        return
+    earliest = today - datetime.timedelta(days=grace)
+    assert codes(found) == ["sprint_started_too_long_ago"]
+    assert found[0].field == "sprint_start"
+    assert found[0].message == (
+        f"Sprinten begyndte den 1. marts 2027; et netværk kan højst starte {grace} dage inde i sprinten. "
+        f"Flyt sprintens første dag til den {earliest.day}. marts 2027 eller senere."
+    )
+    noon = timezone.make_aware(datetime.datetime.combine(today, datetime.time(12)))
+    with time_machine.travel(noon), pytest.raises(services.DomainError) as excinfo:
+        services.network_start(network=network, by=leader)
+    assert "sprint_started_too_long_ago" in codes(excinfo.value.findings)
+    assert Network.objects.get(pk=network.pk).status == Status.DRAFT
+
+
+def test_without_a_grace_parameter_only_an_ended_sprint_blocks_the_start(
+    draft_welfare, leader, welfare_type, last_day
+):
+    welfare_type.sprint_start_grace_days = None
+    welfare_type.save()
+    network = march_sprint(ready_to_start(draft_welfare), leader)
+
+    assert start_findings(Network.objects.get(pk=network.pk), last_day) == []
+    assert codes(start_findings(Network.objects.get(pk=network.pk), last_day + ONE_DAY)) == [
+        "sprint_already_ended"
+    ]
+
+
+def test_a_sprint_whose_last_day_is_today_may_start(draft_welfare, leader, welfare_type, last_day):
+    welfare_type.sprint_start_grace_days = None  # only the end matters here
+    welfare_type.save()
+    network = march_sprint(ready_to_start(draft_welfare), leader)
+
+    with time_machine.travel(timezone.make_aware(datetime.datetime.combine(last_day, datetime.time(12)))):
+        started = services.network_start(network=Network.objects.get(pk=network.pk), by=leader)
+
+    assert started.status == Status.ACTIVE
+
+
+def test_a_sprint_that_ended_yesterday_blocks_the_start_and_says_to_move_it(
+    draft_welfare, leader, day_after, last_day
+):
+    network = march_sprint(ready_to_start(draft_welfare), leader)
+
+    found = start_findings(network, day_after)
+
+    assert "sprint_already_ended" in codes(found)
+    ended = next(f for f in found if f.code == "sprint_already_ended")
+    assert ended.message == (
+        f"Sprinten sluttede den {last_day.day}. marts 2027. Flyt sprinten frem, så den begynder nu, "
+        "før netværket starter."
+    )
+    assert rules.Action.START in ended.actions
+
+
+def test_a_sprint_in_the_future_may_start(draft_welfare, leader):
+    network = march_sprint(ready_to_start(draft_welfare), leader)
+
+    assert start_findings(network, MARCH_1 - datetime.timedelta(days=60)) == []
+
+
+def test_the_start_rules_say_nothing_once_the_network_runs(active_welfare, day_after):
+    found = codes(rules.all_findings(active_welfare, today=day_after + datetime.timedelta(days=30)))
+
+    assert "sprint_already_ended" not in found
+    assert "sprint_started_too_long_ago" not in found
+
+
+# --- The three tracks -------------------------------------------------------------------------
+
+
+TRACKS = ["relational_coordination", "citizen_participation", "innovation"]
+
+
+@pytest.mark.parametrize("blank", TRACKS)
+def test_a_blank_track_plan_blocks_the_start_naming_the_track(draft_welfare, leader, blank):
+    network = march_sprint(ready_to_start(draft_welfare), leader)
+    plans = {track: "En plan." for track in TRACKS} | {blank: "   "}
+    network = services.network_update(network=network, by=leader, track_plans=plans)
+
+    (found,) = [f for f in rules.blocking(network, rules.Action.START) if f.code == "track_plan_missing"]
+
+    label = {
+        "relational_coordination": "Relationel koordinering",
+        "citizen_participation": "Borgerdeltagelse",
+        "innovation": "Innovation",
+    }[blank]
+    assert found.message == f"Beskriv, hvordan netværket arbejder i sporet “{label}”, før netværket starter."
+    assert found.field == "track_plans"
+    with pytest.raises(services.DomainError):
+        services.network_start(network=network, by=leader)
+
+
+def test_no_plan_at_all_names_the_three_tracks_in_one_finding(draft_welfare):
+    found = [f for f in rules.all_findings(draft_welfare) if f.code == "track_plan_missing"]
+
+    assert [f.message for f in found] == [
+        "Beskriv, hvordan netværket arbejder i sporene “Relationel koordinering”, “Borgerdeltagelse” og "
+        "“Innovation”, før netværket starter."
+    ]
+
+
+def test_a_plan_for_every_track_lets_the_network_start_and_the_checklist_step_is_done(draft_welfare, leader):
+    network = march_sprint(ready_to_start(draft_welfare), leader)
+
+    steps = {step.code: step.done for step in rules.checklist(network)}
+
+    assert steps["track_plan_missing"] is True
+    assert services.network_start(network=network, by=leader).status == Status.ACTIVE
+
+
+@pytest.mark.parametrize(
+    "value",
+    [["innovation"], {"idræt": "Løb"}, {"innovation": 3}, "innovation"],
+    ids=["a_list", "an_unknown_track", "not_a_text", "a_string"],
+)
+def test_track_plans_of_the_wrong_shape_are_refused_on_save(draft_welfare, value):
+    draft_welfare.track_plans = value
+
+    with pytest.raises(ValidationError) as excinfo:
+        draft_welfare.full_clean()
+
+    assert excinfo.value.message_dict["track_plans"] == [
+        "Angiv sporene som et objekt med nøglerne relational_coordination, citizen_participation, "
+        "innovation og en tekst til hvert spor."
+    ]
+
+
+def test_a_blank_track_outcome_blocks_the_conclusion(active_welfare, leader):
+    outcomes = {
+        "relational_coordination": "Et fast møde.",
+        "citizen_participation": "",
+        "innovation": "Et forsøg.",
+    }
+
+    with pytest.raises(services.DomainError) as excinfo:
+        services.network_conclude(
+            network=active_welfare, by=leader, outcome_summary="Resultat.", track_outcomes=outcomes
+        )
+
+    assert codes(excinfo.value.findings) == ["track_outcome_missing"]
+    assert excinfo.value.findings[0].message == (
+        "Skriv resultatet i sporet “Borgerdeltagelse”, før netværket afsluttes."
+    )
+    network = Network.objects.get(pk=active_welfare.pk)
+    assert (network.status, network.track_outcomes) == (Status.ACTIVE, {})
+
+
+def test_an_outcome_for_every_track_concludes_the_network(active_welfare, leader):
+    outcomes = {track: f" Resultat i {track}. " for track in TRACKS}
+
+    services.network_conclude(
+        network=active_welfare, by=leader, outcome_summary="Resultat.", track_outcomes=outcomes
+    )
+
+    network = Network.objects.get(pk=active_welfare.pk)
+    assert network.status == Status.CONCLUDED
+    assert network.track_outcomes == {track: f"Resultat i {track}." for track in TRACKS}
+
+
+# --- Citizens along the way -------------------------------------------------------------------
+
+
+def citizen_attended_codes(network):
+    return [
+        f
+        for f in rules.findings(Network.objects.with_related().get(pk=network.pk))
+        if f.code == "no_citizen_attended"
+    ]
+
+
+def test_held_meetings_without_a_citizen_warn_while_the_network_runs(active_welfare):
+    add_core(active_welfare, 1, category=ActorCategory.CITIZEN)
+    employees = list(active_welfare.participants.filter(actor_category=ActorCategory.EMPLOYEE))
+    for day in (MARCH_1, MARCH_1 + datetime.timedelta(days=7)):
+        meeting_at(active_welfare, day, 10, status=MeetingStatus.HELD).attendees.set(employees)
+
+    (found,) = citizen_attended_codes(active_welfare)
+
+    assert found.level == rules.Level.WARNS
+    assert found.message == (
+        "Ingen borgere var med til de 2 afholdte møder. Inviter borgere til de næste møder, "
+        "og notér dem som fremmødte."
+    )
+
+
+def test_one_citizen_at_one_held_meeting_is_enough(active_welfare):
+    (citizen,) = add_core(active_welfare, 1, category=ActorCategory.CITIZEN)
+    meeting_at(active_welfare, MARCH_1, 10, status=MeetingStatus.HELD)
+    meeting_at(active_welfare, MARCH_1 + ONE_DAY, 10, status=MeetingStatus.HELD).attendees.set([citizen])
+
+    assert citizen_attended_codes(active_welfare) == []
+
+
+def test_a_citizen_at_a_planned_or_cancelled_meeting_does_not_count(active_welfare):
+    (citizen,) = add_core(active_welfare, 1, category=ActorCategory.CITIZEN)
+    meeting_at(active_welfare, MARCH_1, 10, status=MeetingStatus.HELD)
+    for status in (MeetingStatus.PLANNED, MeetingStatus.CANCELLED):
+        meeting_at(active_welfare, MARCH_1 + ONE_DAY, 10, status=status).attendees.set([citizen])
+
+    assert len(citizen_attended_codes(active_welfare)) == 1
+
+
+def test_no_held_meeting_gives_no_attendance_warning(active_welfare):
+    meeting_at(active_welfare, MARCH_1, 10)  # planned, not held
+
+    assert citizen_attended_codes(active_welfare) == []
+
+
+def test_a_network_that_does_not_run_gives_no_attendance_warning(draft_welfare):
+    meeting_at(draft_welfare, MARCH_1, 10, status=MeetingStatus.HELD)
+
+    assert "no_citizen_attended" not in codes(rules.all_findings(Network.objects.get(pk=draft_welfare.pk)))

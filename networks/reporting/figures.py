@@ -47,6 +47,7 @@ from networks.models import (
     NetworkType,
     Participant,
     ParticipantRole,
+    SprintChange,
     Status,
     StatusChange,
 )
@@ -157,16 +158,19 @@ def per_month(report_filter: ReportFilter) -> list[dict]:
 
 
 def network_rows(report_filter: ReportFilter, today: datetime.date) -> list[dict]:
-    """One row per selected network, by title: its meeting counts (as `with_meeting_counts`) and
-    what `overdue` needs. One query, read by both `meetings` and `overdue`."""
+    """One row per selected network, by title: its meeting counts (as `with_meeting_counts`), what
+    `overdue` needs and its sprint's moves in the period. One query, read by `meetings`, `overdue`
+    and `sprint_changes`."""
     plan_passed = Q(status__in=OPEN_STATUSES, planned_end__lt=today)
     with_sprint = [spec.code for spec in rules.all_specs() if spec.has_sprint]
     sprint_ended = Q(type__code__in=with_sprint, status=Status.ACTIVE, sprint_end__lt=today)
+    moves = SprintChange.objects.filter(network=OuterRef("pk")).filter(report_filter.in_period("changed_at"))
     return list(
         with_meeting_counts(report_filter.networks(), report_filter)
         .annotate(
             plan_passed=ExpressionWrapper(plan_passed, output_field=BooleanField()),
             sprint_ended=ExpressionWrapper(sprint_ended, output_field=BooleanField()),
+            sprint_moves=selectors.count_of(moves),
         )
         .values(
             "pk",
@@ -185,9 +189,17 @@ def network_rows(report_filter: ReportFilter, today: datetime.date) -> list[dict
             "held",
             "cancelled",
             "attendances",
+            "sprint_moves",
         )
         .order_by("title", "pk")
     )
+
+
+def sprint_changes(rows: list[dict]) -> dict:
+    """ "Sprinter flyttet": how many of the selected networks moved their running sprint's last day,
+    and how many moves in all (in the period). `rows` are `network_rows`."""
+    moved = [row["sprint_moves"] for row in rows if row["sprint_moves"]]
+    return {"networks": len(moved), "moves": sum(moved)}
 
 
 def overdue(rows: list[dict], today: datetime.date) -> list[dict]:
@@ -486,6 +498,7 @@ def summary(report_filter: ReportFilter, *, today: datetime.date | None = None) 
         "type_status": matrix,
         "per_month": per_month(report_filter),
         "overdue": overdue(rows, today),
+        "sprint_changes": sprint_changes(rows),
         "compliance": compliance(report_filter, types),
         "direktoerforum": {**direktoerforum(report_filter), "waiting": submitted},
         "meetings": meetings(rows),
