@@ -16,6 +16,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import caches
 from django.core.management.sql import emit_post_migrate_signal
@@ -125,7 +126,6 @@ def municipality(leader, other_leader, direktoer, network_types):
         type=types["welfare"],
         title="Frivillige mod ensomhed på plejecentrene",
         theme="Frivillighed",
-        tracks=["relational_coordination", "citizen_participation"],
         sprint_start=today - datetime.timedelta(days=3),
         sprint_end=today + datetime.timedelta(days=17),
     )
@@ -183,7 +183,11 @@ def municipality(leader, other_leader, direktoer, network_types):
         sprint_end=today - datetime.timedelta(days=20),
     )
     ready_to_start(overdue)
-    services.network_start(network=overdue, by=other_leader)
+    # Started on its sprint's first day, as a sprint must start now.
+    with time_machine.travel(
+        timezone.make_aware(datetime.datetime.combine(overdue.sprint_start, datetime.time(9)))
+    ):
+        services.network_start(network=overdue, by=other_leader)
 
     return SimpleNamespace(
         draft=draft,

@@ -119,8 +119,8 @@ def test_leader_registers_a_network_and_adds_participants_with_the_keyboard_alon
     page.keyboard.type("Frivillige mod ensomhed")
     tab_to(page, "Tema")
     page.keyboard.type("Frivillighed")
-    tab_to(page, "Borgerdeltagelse")
-    page.keyboard.press("Space")
+    tab_to(page, "Plan for sporet “Borgerdeltagelse”")
+    page.keyboard.type("Beboerne er med hele vejen.")
     tab_to(page, "Mandat afklaret")
     page.keyboard.press("Space")
     tab_to(page, "Sprintens første dag")
@@ -163,7 +163,7 @@ def test_leader_registers_a_network_and_adds_participants_with_the_keyboard_alon
     network = Network.objects.get(title="Frivillige mod ensomhed")
     assert (network.sprint_start, network.sprint_end) == (sprint_start, sprint_end)
     assert network.mandate_clarified
-    assert network.tracks == [WelfareTrack.CITIZEN_PARTICIPATION]
+    assert network.track_plans[WelfareTrack.CITIZEN_PARTICIPATION] == "Beboerne er med hele vejen."
     assert {(p.name, p.actor_category, p.role) for p in network.participants.all()} == {
         ("Grethe Hansen", ActorCategory.CITIZEN, ParticipantRole.CORE),
         ("Ali Demir", ActorCategory.EMPLOYEE, ParticipantRole.PERIPHERAL),
