@@ -10,6 +10,7 @@ from networks.models import ActorCategory, Network, ParticipantRole, Status
 from tests.factories import (
     PLAN_EDGE_IDS,
     PLAN_EDGES,
+    TRACK_OUTCOMES,
     add_core,
     add_meetings,
     plan_end,
@@ -277,7 +278,8 @@ def test_outcome_summary_missing_blocks_conclude(active_welfare, leader):
         services.network_conclude(network=active_welfare, by=leader)
 
     assert excinfo.value.code == "blocked"
-    assert codes(excinfo.value.findings) == ["outcome_summary_missing"]
+    # (a welfare network's outcome per track is its own finding: tests/test_rules_welfare.py)
+    assert codes(excinfo.value.findings) == ["outcome_summary_missing", "track_outcome_missing"]
     assert excinfo.value.findings[0].message == "Skriv netværkets resultat, før netværket afsluttes."
 
 
@@ -292,7 +294,9 @@ def test_outcome_summary_missing_does_not_block_start(draft_welfare):
 
 @pytest.fixture
 def concluded_welfare(active_welfare, leader):
-    return services.network_conclude(network=active_welfare, by=leader, outcome_summary="Nye løsninger.")
+    return services.network_conclude(
+        network=active_welfare, by=leader, outcome_summary="Nye løsninger.", track_outcomes=TRACK_OUTCOMES
+    )
 
 
 @pytest.fixture
@@ -352,8 +356,8 @@ def test_findings_as_dict_gives_level_code_and_message(draft_welfare):
 
 
 def test_progress_of_a_fresh_welfare_draft(draft_welfare):
-    # mandate, core participants, sprint window, outcome summary: none done yet.
-    assert rules.progress(draft_welfare) == (0, 4)
+    # mandate, core participants, track plans, sprint window, outcome summary, track outcomes: none done yet.
+    assert rules.progress(draft_welfare) == (0, 6)
 
 
 def test_progress_of_a_welfare_draft_ready_to_start(draft_welfare, leader, welfare_type):
@@ -361,7 +365,7 @@ def test_progress_of_a_welfare_draft_ready_to_start(draft_welfare, leader, welfa
         network=ready_to_start(draft_welfare), by=leader, **sprint_of(welfare_type.sprint_max_days)
     )
 
-    assert rules.progress(network) == (3, 4)
+    assert rules.progress(network) == (4, 6)
 
 
 def test_progress_of_a_fresh_innovation_draft(draft_innovation):

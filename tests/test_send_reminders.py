@@ -16,7 +16,7 @@ from django.core.management import CommandError, call_command
 
 from networks import reminders, roles, services
 from networks.models import MeetingStatus, Network, ReminderKind, SentReminder
-from tests.factories import add_meetings, make_user, ready_to_start
+from tests.factories import TRACK_OUTCOMES, add_meetings, make_user, ready_to_start
 
 CPH = ZoneInfo("Europe/Copenhagen")
 
@@ -210,7 +210,9 @@ def test_a_sprint_ended_without_conclusion_is_reminded_once(active_welfare, mail
 
 @pytest.mark.parametrize("day", [datetime.date(2027, 3, 25), datetime.date(2027, 3, 29)])
 def test_a_concluded_network_gets_no_sprint_reminder(leader, active_welfare, mailoutbox, day):
-    services.network_conclude(network=active_welfare, by=leader, outcome_summary="Nye besøgsvenner.")
+    services.network_conclude(
+        network=active_welfare, by=leader, outcome_summary="Nye besøgsvenner.", track_outcomes=TRACK_OUTCOMES
+    )
     run(day)
     assert mailoutbox == []
     assert sent() == 0

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import time_machine
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -38,7 +39,11 @@ def networks(leader, other_leader, network_types):
         sprint_end=today - datetime.timedelta(days=20),
     )
     ready_to_start(welfare)
-    services.network_start(network=welfare, by=leader)
+    # Started on its sprint's first day, as a sprint must start now.
+    with time_machine.travel(
+        timezone.make_aware(datetime.datetime.combine(welfare.sprint_start, datetime.time(9)))
+    ):
+        services.network_start(network=welfare, by=leader)
     innovation = services.network_create(
         by=leader,
         type=network_types["innovation"],
