@@ -206,3 +206,24 @@ def test_every_page_has_one_h1_headings_in_order_and_a_label_for_every_field(
     fields = re.findall(visible_field, page)
     for field_id in fields:
         assert f'for="{field_id}"' in page, field_id
+
+
+def test_about_the_network_shows_the_plan_and_the_outcome_for_each_track(login, leader, draft_welfare, url):
+    Network.objects.filter(pk=draft_welfare.pk).update(
+        track_plans={"relational_coordination": "Et fast møde hver mandag.", "innovation": "Tre forsøg."},
+        track_outcomes={"innovation": "Ét forsøg er blevet fast praksis."},
+    )
+
+    page = " ".join(login("leader").get(url).content.decode().split())
+
+    assert "Sporet “Relationel koordinering”</dt>" in page
+    assert '<span class="fw-semibold">Plan:</span> Et fast møde hver mandag.' in page
+    assert '<span class="fw-semibold">Plan:</span> –' in page  # citizen participation: no plan yet
+    assert '<span class="fw-semibold">Resultat:</span> Ét forsøg er blevet fast praksis.' in page
+    assert ">Spor</dt>" not in page
+
+
+def test_a_learning_network_has_no_tracks(login, draft_learning):
+    page = login("leader").get(draft_learning.get_absolute_url()).content.decode()
+
+    assert "Sporet “" not in page
