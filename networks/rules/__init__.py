@@ -24,7 +24,13 @@ from typing import TYPE_CHECKING
 from networks.choices import OPEN_STATUSES, NetworkTypeCode, Status
 from networks.rules import common
 from networks.rules.base import Action, Facts, Finding, Level, RuleFacts, is_blank, sprint_length_days
-from networks.rules.common import meeting_field_errors, meeting_plan_error, network_field_errors
+from networks.rules.common import (
+    commitment_errors,
+    meeting_field_errors,
+    meeting_plan_error,
+    network_field_errors,
+    participant_field_errors,
+)
 from networks.rules.spec import (
     ComplianceCheck,
     GuideProfile,
@@ -55,12 +61,14 @@ __all__ = [
     "blocking",
     "case_findings",
     "checklist",
+    "commitment_errors",
     "findings",
     "is_blank",
     "meeting_field_errors",
     "meeting_plan_error",
     "network_field_errors",
     "next_actions",
+    "participant_field_errors",
     "progress",
     "spec_for",
     "sprint_length_days",

@@ -61,6 +61,7 @@ def network_conclude(request, network):
                 by=request.user,
                 outcome_summary=form.cleaned_data["outcome_summary"],
                 commitments=form.commitments,
+                no_commitment_reasons=form.no_commitment_reasons,
                 comment=form.cleaned_data["comment"],
             ),
         )
