@@ -302,10 +302,13 @@ class ConcludeForm(forms.Form):
             self.fields.update(track_fields)
             self.track_outcome_fields = list(track_fields)
         self.commitment_fields: list[str] = []
+        self.reason_fields: list[str] = []
+        self._participants: dict[int, Participant] = {}
         if rules.spec_for(network.type).asks_commitments:
             for participant in network.participants.all():
                 if participant.left_on is not None:
                     continue
+                self._participants[participant.pk] = participant
                 name = f"commitment_{participant.pk}"
                 self.fields[name] = forms.CharField(
                     label=_("Forpligtelse for %(name)s") % {"name": participant.name},
@@ -314,6 +317,37 @@ class ConcludeForm(forms.Form):
                     widget=forms.Textarea(attrs={"rows": 2}),
                 )
                 self.commitment_fields.append(name)
+                reason = f"no_commitment_reason_{participant.pk}"
+                self.fields[reason] = forms.CharField(
+                    # The row's fieldset names the participant; the hidden name keeps each label unique.
+                    label=format_html(
+                        '{} <span class="visually-hidden">({})</span>',
+                        _("Hvorfor ingen forpligtelse?"),
+                        participant.name,
+                    ),
+                    required=False,
+                    initial=participant.no_commitment_reason,
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                    help_text=_("Udfyldes i stedet for forpligtelsen, hvis deltageren ikke forpligter sig."),
+                )
+                self.reason_fields.append(reason)
+
+    def clean(self):
+        cleaned = super().clean()
+        # Each row as the rules see it: a core participant answers one way or the other, never both.
+        for pk, participant in self._participants.items():
+            errors = rules.commitment_errors(
+                role=participant.role,
+                commitment=cleaned.get(f"commitment_{pk}", ""),
+                no_commitment_reason=cleaned.get(f"no_commitment_reason_{pk}", ""),
+            )
+            for field, message in errors.items():
+                self.add_error(f"{field}_{pk}", message)
+        return cleaned
+
+    @staticmethod
+    def _by_participant(names: list[str], cleaned: dict) -> dict[int, str]:
+        return {int(name.rsplit("_", 1)[1]): cleaned.get(name, "") for name in names}
 
     @property
     def track_outcomes(self) -> dict[str, str] | None:
@@ -327,12 +361,18 @@ class ConcludeForm(forms.Form):
 
     @property
     def commitments(self) -> dict[int, str]:
-        return {
-            int(name.rsplit("_", 1)[1]): self.cleaned_data.get(name, "") for name in self.commitment_fields
-        }
+        return self._by_participant(self.commitment_fields, self.cleaned_data)
 
-    def commitment_bound_fields(self):
-        return [self[name] for name in self.commitment_fields]
+    @property
+    def no_commitment_reasons(self) -> dict[int, str]:
+        return self._by_participant(self.reason_fields, self.cleaned_data)
+
+    def commitment_rows(self) -> list[tuple[Participant, forms.BoundField, forms.BoundField]]:
+        """Per current participant: the participant, their commitment and their reason for none."""
+        return [
+            (participant, self[f"commitment_{pk}"], self[f"no_commitment_reason_{pk}"])
+            for pk, participant in self._participants.items()
+        ]
 
 
 class CancelForm(forms.Form):
@@ -386,7 +426,7 @@ class ParticipantForm(forms.Form):
         if editing:
             names += ["joined_on", "left_on"]
         if rules.spec_for(network.type).asks_commitments:
-            names.append("commitment")
+            names += ["commitment", "no_commitment_reason"]
         fields = _model_fields(
             Participant,
             names,
@@ -395,6 +435,7 @@ class ParticipantForm(forms.Form):
                 "joined_on": _date_input(),
                 "left_on": _date_input(),
                 "commitment": forms.Textarea(attrs={"rows": 2}),
+                "no_commitment_reason": forms.Textarea(attrs={"rows": 2}),
             },
             error_messages={"name": {"required": gettext_lazy("Skriv deltagerens navn.")}},
         )

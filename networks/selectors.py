@@ -9,11 +9,23 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, prefetch_related_objects
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce, Length, Trim, TruncDate
 from django.http import Http404
 
-from networks import roles
+from networks import roles, rules
 from networks.models import (
     OPEN_STATUSES,
     ActorCategory,
@@ -126,22 +138,29 @@ def with_rule_facts(networks: Iterable[Network]) -> list[Network]:
     ids = [network.pk for network in networks]
     core = defaultdict(int)
     categories = defaultdict(set)
-    committed = set()
+    without_commitment = defaultdict(list)
+    # A text counts when it is more than spaces. (`RuleFacts.from_rows` strips all white space;
+    # forms, the API and the import strip it before a text is stored, so the two agree on
+    # everything the app can store. A regex here made SQLite call Python per row.)
+    lacks_commitment = Q(role=ParticipantRole.CORE, commitment_length=0, reason_length=0)
     groups = (
         Participant.objects.filter(network_id__in=ids, left_on__isnull=True)
-        .values_list("network_id", "role", "actor_category")
-        # A commitment counts when it is more than spaces. (`RuleFacts.from_rows` strips all white
-        # space; forms, the API and the import strip it before a commitment is stored, so the two
-        # agree on everything the app can store. A regex here made SQLite call Python per row.)
-        .annotate(n=Count("pk"), committed=Max(Length(Trim("commitment"))))
+        .annotate(
+            commitment_length=Length(Trim("commitment")), reason_length=Length(Trim("no_commitment_reason"))
+        )
+        # A core participant without a commitment is a group of their own (by name), so their names
+        # come in the same query; everyone else is counted by role and category.
+        .annotate(missing_name=Case(When(lacks_commitment, then=F("name")), default=None))
+        .values_list("network_id", "role", "actor_category", "missing_name")
+        .annotate(n=Count("pk"))
         .order_by()
     )
-    for network_id, role, category, n, with_commitment in groups:
+    for network_id, role, category, missing_name, n in groups:
         categories[network_id].add(category)
         if role == ParticipantRole.CORE:
             core[network_id] += n
-        if with_commitment:
-            committed.add(network_id)
+        if missing_name is not None:
+            without_commitment[network_id].extend([missing_name] * n)
     days = defaultdict(list)
     held = defaultdict(int)
     citizen_attended = set()
@@ -169,12 +188,45 @@ def with_rule_facts(networks: Iterable[Network]) -> list[Network]:
         network.rule_facts = RuleFacts(
             core_count=core[network.pk],
             categories=frozenset(categories[network.pk]),
-            has_commitment=network.pk in committed,
             meeting_days=tuple(days[network.pk]),
             held_meeting_count=held[network.pk],
             citizen_attended_held=network.pk in citizen_attended,
+            core_without_commitment=tuple(sorted(without_commitment[network.pk])),
         )
     return networks
+
+
+@dataclass(frozen=True)
+class HeldMeetingAttendance:
+    meeting: Meeting
+    attended: int  # of the current core
+    core: int  # the current core
+    absent: list[Participant]
+
+
+def core_attendance(network: Network) -> list[HeldMeetingAttendance] | None:
+    """For a type that follows its core's attendance: each held meeting with how many of the
+    current core attended it and who did not. None for the other types.
+
+    Reads the network's participants and meetings as loaded (`with_related`) and who attended in
+    one query, only when a meeting has been held.
+    """
+    if not rules.spec_for(network.type).follows_core_attendance:
+        return None
+    held = [m for m in network.meetings.all() if m.status == MeetingStatus.HELD]
+    if not held:
+        return []
+    core = [p for p in network.participants.all() if p.left_on is None and p.role == ParticipantRole.CORE]
+    attended = defaultdict(set)
+    for meeting_id, participant_id in Meeting.attendees.through.objects.filter(
+        meeting_id__in=[m.pk for m in held]
+    ).values_list("meeting_id", "participant_id"):
+        attended[meeting_id].add(participant_id)
+    rows = []
+    for meeting in held:
+        absent = [p for p in core if p.pk not in attended[meeting.pk]]
+        rows.append(HeldMeetingAttendance(meeting, len(core) - len(absent), len(core), absent))
+    return rows
 
 
 # --- Direktørforum ----------------------------------------------------------------------------

@@ -163,6 +163,7 @@ PARTICIPANT_FIELDS = (
     "joined_on",
     "left_on",
     "commitment",
+    "no_commitment_reason",
 )
 MEETING_FIELDS = ("title", "starts_at", "ends_at", "location", "agenda", "minutes", "status")
 
@@ -530,6 +531,21 @@ def network_cancel(*, network: Network, by, comment: str) -> Network:
 # --- Participants -----------------------------------------------------------------------------
 
 
+def _clean_participant(participant: Participant, **kwargs) -> None:
+    """The model's validation and the rules' (a commitment and a reason for none at once), as one error."""
+    errors = rules.participant_field_errors(participant)
+    if not errors:
+        participant.full_clean(**kwargs)
+        return
+    try:
+        participant.full_clean(**kwargs)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def participant_add(*, network: Network, by, **fields) -> Participant:
     network = _locked(network)
@@ -538,7 +554,7 @@ def participant_add(*, network: Network, by, **fields) -> Participant:
     _assign(participant, fields, PARTICIPANT_FIELDS)
     if participant.joined_on is None:
         participant.joined_on = timezone.localdate()
-    participant.full_clean()
+    _clean_participant(participant)
     participant.save()
     return participant
 
@@ -549,7 +565,7 @@ def participant_update(*, participant: Participant, by, **fields) -> Participant
     network_check_change(network=network, by=by)
     participant = Participant.objects.select_for_update().get(pk=participant.pk, network=network)
     changed = _assign(participant, fields, PARTICIPANT_FIELDS)
-    participant.full_clean()
+    _clean_participant(participant)
     participant.save(update_fields=changed)
     return participant
 
@@ -674,31 +690,44 @@ def network_conclude_with_commitments(
     outcome_summary: str | None = None,
     track_outcomes: Mapping[str, str] | None = None,
     commitments: Mapping[int, str] | None = None,
+    no_commitment_reasons: Mapping[int, str] | None = None,
     comment: str = "",
 ) -> Network:
-    """Conclude the network and record what each participant commits to put into practice.
+    """Conclude the network and record what each participant commits to put into practice, or
+    why they commit to nothing.
 
     One transaction: if the network cannot be concluded, none of the commitments is saved either.
-    `commitments` maps participant ids of this network to their commitment.
+    `commitments` and `no_commitment_reasons` map participant ids of this network to their text; a
+    participant left out of both keeps what is stored. The rules then decide whether every current
+    core participant has answered (`commitments_missing`).
     """
     locked = _locked(network)
     network_check_conclude(network=locked, by=by)
-    commitments = dict(commitments or {})
-    if commitments:
-        rows = Participant.objects.select_for_update().filter(network=locked, pk__in=commitments)
+    answers = {
+        "commitment": dict(commitments or {}),
+        "no_commitment_reason": dict(no_commitment_reasons or {}),
+    }
+    named = set(answers["commitment"]) | set(answers["no_commitment_reason"])
+    if named:
+        rows = Participant.objects.select_for_update().filter(network=locked, pk__in=named)
         participants = {p.pk: p for p in rows}
-        if set(commitments) - set(participants):
+        if named - set(participants):
             raise DomainError(
                 _("Forpligtelser kan kun noteres for netværkets egne deltagere."), code="not_participant"
             )
-        others = [name for name in PARTICIPANT_FIELDS if name != "commitment"]
-        for pk, text in commitments.items():
+        others = [name for name in PARTICIPANT_FIELDS if name not in answers]
+        for pk in sorted(named):
             participant = participants[pk]
-            text = (text or "").strip()
-            if participant.commitment != text:
-                participant.commitment = text
-                participant.full_clean(exclude=[*others, "network"])
-                participant.save(update_fields=["commitment"])
+            changed = []
+            for field, texts in answers.items():
+                if pk in texts:
+                    text = (texts[pk] or "").strip()
+                    if getattr(participant, field) != text:
+                        setattr(participant, field, text)
+                        changed.append(field)
+            if changed:
+                _clean_participant(participant, exclude=[*others, "network"])
+                participant.save(update_fields=changed)
     return network_conclude(
         network=locked,
         by=by,

@@ -100,7 +100,12 @@ def _finding_codes(today: datetime.date) -> dict[str, set[str]]:
 SNAPSHOT_FINDINGS = {
     "Velfærd i samskabelse med frivillige": {"approval_required"},
     "Frivillige mod ensomhed på plejecentrene": {"outcome_summary_missing", "track_outcome_missing"},
-    "Hvem er de frivillige? Kortlægning og kompetencer": {"outcome_summary_missing"},
+    # Halfway through its meetings: it cannot conclude before more are held and the core has committed.
+    "Hvem er de frivillige? Kortlægning og kompetencer": {
+        "outcome_summary_missing",
+        "too_few_meetings_held",
+        "commitments_missing",
+    },
     "Bedre overgange fra hospital til eget hjem": {
         "mandate_not_clarified",
         "sprint_window_missing",

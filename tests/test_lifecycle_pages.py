@@ -3,7 +3,7 @@
 import pytest
 
 from networks import services
-from networks.models import Network, Status
+from networks.models import MeetingStatus, Network, ParticipantRole, Status
 from tests.factories import (
     TRACK_OUTCOMES,
     add_core,
@@ -27,9 +27,12 @@ def ready_welfare(draft_welfare):
 
 @pytest.fixture
 def active_learning(leader, draft_learning):
+    """Started, and its meetings since held: what it needs to conclude, but the core's commitments."""
     ready_to_start(draft_learning)
     add_meetings(draft_learning, draft_learning.type.min_meetings)
-    return services.network_start(network=draft_learning, by=leader)
+    network = services.network_start(network=draft_learning, by=leader)
+    network.meetings.update(status=MeetingStatus.HELD)
+    return network
 
 
 def too_few_core(network) -> str:
@@ -166,18 +169,24 @@ def test_the_conclude_form_asks_each_current_participant_of_a_learning_network_f
     for participant in participants:
         assert f'for="id_commitment_{participant.pk}"' in page
         assert f"Forpligtelse for {participant.name}" in page
-    assert "Notér, hvad deltagerne forpligter sig til at bruge i deres eget arbejde" in page
+        assert f'for="id_no_commitment_reason_{participant.pk}"' in page
+    assert "Hvorfor ingen forpligtelse?" in page
+    core = len(participants)
+    assert f"{core} kernedeltagere mangler at notere en forpligtelse" in page
 
 
 def test_concluding_saves_the_outcome_and_every_commitment_together(login, active_learning):
-    add_core(active_learning, 1)  # someone who writes no commitment, whatever the core minimum
+    # A peripheral participant may leave both blank; each core participant answers one way or the other.
+    add_core(active_learning, 1, role=ParticipantRole.PERIPHERAL)
     first, second, *the_others = active_learning.participants.order_by("pk")
+    core_rest = [p for p in the_others if p.role == ParticipantRole.CORE]
     response = login("leader").post(
         f"/netvaerk/{active_learning.pk}/afslut/",
         {
             "outcome_summary": "Et kort over de frivillige.",
             f"commitment_{first.pk}": "Bruger kortet i min afdeling.",
             f"commitment_{second.pk}": " Deler det med kolleger ",
+            **{f"no_commitment_reason_{p.pk}": "Går på pension." for p in core_rest},
         },
     )
     assert response.status_code == 302
@@ -186,10 +195,10 @@ def test_concluding_saves_the_outcome_and_every_commitment_together(login, activ
         Status.CONCLUDED,
         "Et kort over de frivillige.",
     )
-    assert [p.commitment for p in active_learning.participants.order_by("pk")] == [
-        "Bruger kortet i min afdeling.",
-        "Deler det med kolleger",
-        *[""] * len(the_others),
+    assert [(p.commitment, p.no_commitment_reason) for p in active_learning.participants.order_by("pk")] == [
+        ("Bruger kortet i min afdeling.", ""),
+        ("Deler det med kolleger", ""),
+        *[("", "" if p.role == ParticipantRole.PERIPHERAL else "Går på pension.") for p in the_others],
     ]
     assert messages_of(response) == ["Netværket er afsluttet, og resultatet er gemt."]
 
@@ -197,9 +206,14 @@ def test_concluding_saves_the_outcome_and_every_commitment_together(login, activ
 def test_concluding_without_an_outcome_is_refused_on_the_field_and_no_commitment_is_saved(
     login, active_learning
 ):
-    first = active_learning.participants.first()
+    first, *others = active_learning.participants.all()
     response = login("leader").post(
-        f"/netvaerk/{active_learning.pk}/afslut/", {"outcome_summary": " ", f"commitment_{first.pk}": "Noget"}
+        f"/netvaerk/{active_learning.pk}/afslut/",
+        {
+            "outcome_summary": " ",
+            f"commitment_{first.pk}": "Noget",
+            **{f"commitment_{p.pk}": "Andet" for p in others},
+        },
     )
     page = response.content.decode()
     assert response.status_code == 200

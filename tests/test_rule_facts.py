@@ -85,7 +85,7 @@ def test_the_edges_give_the_same_facts_either_way(draft_welfare, sprint_end):
     assert grouped == from_rows
     assert grouped.core_count == core
     assert grouped.categories == {ActorCategory.EMPLOYEE, ActorCategory.CITIZEN}
-    assert grouped.has_commitment is False
+    assert grouped.core_without_commitment == tuple(sorted(p.name for p in network.participants.all()[:core]))
     assert grouped.meeting_days == (sprint_end, day_after)
     found = rules.findings(selectors.with_rule_facts([network])[0])
     assert "too_few_core_participants" in {f.code for f in found}  # one core participant too few
@@ -97,7 +97,43 @@ def test_the_edges_give_the_same_facts_either_way(draft_welfare, sprint_end):
     Participant.objects.filter(pk=network.participants.first().pk).update(
         commitment="  Bruger metoden i teamet "
     )
-    assert selectors.with_rule_facts([network])[0].rule_facts.has_commitment is True
+    assert len(selectors.with_rule_facts([network])[0].rule_facts.core_without_commitment) == core - 1
+
+
+def test_held_meetings_and_the_core_without_commitments_are_the_same_either_way(draft_learning):
+    network = draft_learning
+    day = datetime.date(2027, 2, 1)
+    for offset, status in enumerate(
+        [MeetingStatus.HELD, MeetingStatus.HELD, MeetingStatus.PLANNED, MeetingStatus.CANCELLED]
+    ):
+        Meeting.objects.create(
+            network=network,
+            title="Møde",
+            starts_at=_at(day + datetime.timedelta(days=20 * offset), 9),
+            status=status,
+        )
+    answers = {
+        "Åse": {},  # neither: missing
+        "Bo": {"commitment": "Bruger kortet"},
+        "Cai": {"no_commitment_reason": "Skifter job"},
+        "Dan": {"commitment": "   ", "no_commitment_reason": "  "},  # spaces only: missing
+        "Bo ": {},  # another participant of nearly the same name: missing too
+    }
+    for name, texts in answers.items():
+        Participant.objects.create(network=network, name=name, role=ParticipantRole.CORE, **texts)
+    # Neither counts: a peripheral participant without a commitment, and a core participant who left.
+    Participant.objects.create(network=network, name="Eva", role=ParticipantRole.PERIPHERAL)
+    Participant.objects.create(network=network, name="Finn", left_on=day)
+    # Two core participants of the same name, both missing: both named.
+    Participant.objects.create(network=network, name="Åse", role=ParticipantRole.CORE)
+
+    grouped = selectors.with_rule_facts([Network.objects.get(pk=network.pk)])[0].rule_facts
+    from_rows = rules.RuleFacts.from_rows(network.participants.all(), network.meetings.all())
+
+    assert grouped == from_rows
+    assert grouped.held_meeting_count == 2
+    assert grouped.core_without_commitment == ("Bo ", "Dan", "Åse", "Åse")
+    assert len(grouped.meeting_days) == 3
 
 
 def test_a_network_without_participants_or_meetings_has_empty_facts(draft_learning):

@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from networks import rules, services
+from networks import rules, selectors, services
 from networks.models import ActorCategory, Network, ParticipantRole, Status
 from tests.factories import (
     PLAN_EDGE_IDS,
@@ -133,21 +133,61 @@ def test_plan_duration_warning_around_plan_months(
 # --- Actors -----------------------------------------------------------------------------------
 
 
-def test_no_politicians_or_management_warns_without_either(draft_innovation):
+def test_without_politicians_or_management_each_is_its_own_warning(draft_innovation):
     add_core(draft_innovation, draft_innovation.type.min_core_participants, category=ActorCategory.EMPLOYEE)
 
-    found = only(rules.findings(draft_innovation), "no_politicians_or_management")
+    found = rules.findings(draft_innovation)
 
-    assert len(found) == 1
-    assert found[0].level == rules.Level.WARNS
+    (politicians,) = only(found, "no_politicians")
+    (management,) = only(found, "no_management")
+    assert {politicians.level, management.level} == {rules.Level.WARNS}
+    assert "fx et § 17, stk. 4-udvalg" in politicians.message
+    assert "ledelsesforum" in management.message
+    assert "no_politicians_or_management" not in codes(found)
 
 
-@pytest.mark.parametrize("category", [ActorCategory.POLITICIAN, ActorCategory.MANAGEMENT])
-def test_no_politicians_or_management_disappears_with_either(draft_innovation, category):
+@pytest.mark.parametrize(
+    ("category", "resolved", "still_warns"),
+    [
+        (ActorCategory.POLITICIAN, "no_politicians", "no_management"),
+        (ActorCategory.MANAGEMENT, "no_management", "no_politicians"),
+    ],
+)
+def test_a_politician_or_a_management_forum_resolves_only_its_own_warning(
+    draft_innovation, category, resolved, still_warns
+):
     add_core(draft_innovation, draft_innovation.type.min_core_participants, category=ActorCategory.EMPLOYEE)
     add_core(draft_innovation, 1, category=category, role=ParticipantRole.PERIPHERAL)
 
-    assert "no_politicians_or_management" not in codes(rules.findings(draft_innovation))
+    found = codes(rules.findings(draft_innovation))
+
+    assert resolved not in found
+    assert still_warns in found
+
+
+def test_both_politicians_and_management_leave_neither_warning(draft_innovation):
+    add_core(draft_innovation, 1, category=ActorCategory.POLITICIAN)
+    add_core(draft_innovation, 1, category=ActorCategory.MANAGEMENT, role=ParticipantRole.PERIPHERAL)
+
+    found = codes(rules.findings(draft_innovation))
+
+    assert {"no_politicians", "no_management"}.isdisjoint(found)
+
+
+def test_a_politician_who_left_no_longer_counts(draft_innovation):
+    (politician,) = add_core(draft_innovation, 1, category=ActorCategory.POLITICIAN)
+    politician.left_on = datetime.date(2027, 1, 1)
+    politician.save()
+
+    assert "no_politicians" in codes(rules.findings(draft_innovation))
+
+
+def test_the_warnings_are_the_same_from_grouped_facts(draft_innovation):
+    add_core(draft_innovation, 2, category=ActorCategory.MANAGEMENT)
+    grouped = selectors.with_rule_facts([Network.objects.get(pk=draft_innovation.pk)])[0]
+
+    assert codes(rules.findings(grouped)) == codes(rules.findings(draft_innovation))
+    assert "no_politicians" in codes(rules.findings(grouped))
 
 
 def with_categories(network, count):

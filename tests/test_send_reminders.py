@@ -249,8 +249,8 @@ def test_a_learning_network_with_one_planned_meeting_too_few_is_reminded(
 
     (message,) = mailoutbox
     assert message.to == ["lene@albertslund.dk"]
-    assert message.subject == "Planlæg flere møder i Hvem er de frivillige?"
-    assert "Mødeplanen for læringsnetværket Hvem er de frivillige? er ikke komplet:" in message.body
+    assert message.subject == "Planlæg flere møder i “Hvem er de frivillige?”"
+    assert "Mødeplanen for læringsnetværket “Hvem er de frivillige?” er ikke komplet:" in message.body
     assert f"Planlæg mindst {fewest} netværksmøder, før netværket starter (har {fewest - 1};" in message.body
     assert sent(ReminderKind.TOO_FEW_MEETINGS) == 1
 
@@ -263,6 +263,47 @@ def test_the_meeting_plan_reminder_is_weekly(leader_email, draft_learning, mailo
     run(datetime.date(2026, 12, 7))  # Monday, next week
     assert len(mailoutbox) == 2
     assert sent(ReminderKind.TOO_FEW_MEETINGS) == 2
+
+
+def test_an_active_network_with_too_few_meetings_left_is_told_what_is_wrong_now(
+    leader, leader_email, draft_learning, mailoutbox
+):
+    fewest = draft_learning.type.min_meetings
+    ready_to_start(draft_learning)
+    add_meetings(draft_learning, fewest)
+    network = services.network_start(network=draft_learning, by=leader)
+    network.meetings.filter(pk=network.meetings.first().pk).update(status=MeetingStatus.HELD)
+    services.meeting_update(meeting=network.meetings.last(), by=leader, status=MeetingStatus.CANCELLED)
+
+    run(TUESDAY)
+    run(TUESDAY)  # the same day again: nothing twice
+
+    (message,) = mailoutbox
+    assert message.subject == "Planlæg flere møder i “Hvem er de frivillige?”"
+    assert (
+        f"Mødeplanen for “Hvem er de frivillige?” har kun {fewest - 1} møder tilbage (afholdte og "
+        f"planlagte); der skal afholdes mindst {fewest}, før netværket kan afsluttes. Planlæg flere møder."
+    ) in message.body
+    assert "før netværket starter" not in message.body
+    assert "er ikke komplet" not in message.body
+    assert sent(ReminderKind.TOO_FEW_MEETINGS) == 1
+
+    run(datetime.date(2026, 12, 6))  # Sunday, the same week
+    assert len(mailoutbox) == 1
+    run(datetime.date(2026, 12, 7))  # Monday, the next week
+    assert len(mailoutbox) == 2
+
+
+def test_an_active_network_with_enough_meetings_left_is_not_reminded(
+    leader, leader_email, draft_learning, mailoutbox
+):
+    ready_to_start(draft_learning)
+    add_meetings(draft_learning, draft_learning.type.min_meetings)
+    services.network_start(network=draft_learning, by=leader)
+
+    run(TUESDAY)
+
+    assert mailoutbox == []
 
 
 def test_a_cancelled_learning_network_is_not_reminded(leader, leader_email, draft_learning, mailoutbox):

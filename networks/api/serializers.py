@@ -278,6 +278,7 @@ class ParticipantSerializer(ModelSerializer):
             "joined_on",
             "left_on",
             "commitment",
+            "no_commitment_reason",
         ]
         read_only_fields = ["network"]
         # The model's constraints (one e-mail per network) are checked by full_clean() in the services.

@@ -41,5 +41,6 @@ urlpatterns = [
     path("reports/summary/", reports.ReportSummary.as_view(), name="report-summary"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    re_path(r"^.*$", views.not_found),
+    # Any other address under the API, even one with a line break in it, is a JSON 404.
+    re_path(r"^[\s\S]*$", views.not_found),
 ]

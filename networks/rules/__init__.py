@@ -25,9 +25,11 @@ from networks.choices import OPEN_STATUSES, NetworkTypeCode, Status
 from networks.rules import common, welfare
 from networks.rules.base import Action, Facts, Finding, Level, RuleFacts, is_blank, sprint_length_days
 from networks.rules.common import (
+    commitment_errors,
     meeting_field_errors,
     meeting_plan_error,
     network_field_errors,
+    participant_field_errors,
     track_texts_error,
 )
 from networks.rules.spec import (
@@ -60,12 +62,14 @@ __all__ = [
     "blocking",
     "case_findings",
     "checklist",
+    "commitment_errors",
     "findings",
     "is_blank",
     "meeting_field_errors",
     "meeting_plan_error",
     "network_field_errors",
     "next_actions",
+    "participant_field_errors",
     "progress",
     "spec_for",
     "sprint_change_errors",

@@ -62,6 +62,14 @@ def is_blank(text: str | None) -> bool:
     return not (text or "").strip()
 
 
+def commitment_missing(role: str, commitment: str | None, no_commitment_reason: str | None) -> bool:
+    """A core participant who has noted neither a commitment nor why there is none.
+
+    Only the core answers for the network's knowledge; peripheral participants may leave both blank.
+    """
+    return role == ParticipantRole.CORE and is_blank(commitment) and is_blank(no_commitment_reason)
+
+
 def sprint_length_days(start: datetime.date, end: datetime.date) -> int:
     """Calendar days in a sprint window, counting both the first and the last day."""
     return (end - start).days + 1
@@ -78,12 +86,17 @@ class RuleFacts:
 
     core_count: int = 0
     categories: frozenset[str] = frozenset()
-    has_commitment: bool = False
     # The local day each meeting that is not cancelled starts on.
     meeting_days: tuple[datetime.date, ...] = ()
 
-    # --- Citizens along the way (welfare): the held meetings, and whether a citizen attended one.
+    # --- Conclusion: meetings held and the core's commitments ---------------------------------
+    # Meetings with status held (planned ones are not yet held, cancelled ones never will be).
     held_meeting_count: int = 0
+    # The names, sorted, of the current core participants with neither a commitment nor a reason
+    # for having none (`commitment_missing`).
+    core_without_commitment: tuple[str, ...] = ()
+
+    # --- Citizens along the way (welfare): whether a citizen attended a held meeting.
     citizen_attended_held: bool = False
 
     @classmethod
@@ -94,11 +107,17 @@ class RuleFacts:
         return cls(
             core_count=sum(1 for p in current if p.role == ParticipantRole.CORE),
             categories=frozenset(p.actor_category for p in current),
-            has_commitment=any(not is_blank(p.commitment) for p in current),
             meeting_days=tuple(
                 timezone.localdate(m.starts_at) for m in meetings if m.status != MeetingStatus.CANCELLED
             ),
             held_meeting_count=len(held),
+            core_without_commitment=tuple(
+                sorted(
+                    p.name
+                    for p in current
+                    if commitment_missing(p.role, p.commitment, p.no_commitment_reason)
+                )
+            ),
             citizen_attended_held=_citizen_attended(participants, held),
         )
 
@@ -150,3 +169,7 @@ class Facts:
     @property
     def meeting_count(self) -> int:
         return len(self.known.meeting_days)
+
+    @property
+    def held_meeting_count(self) -> int:
+        return self.known.held_meeting_count

@@ -17,11 +17,20 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from networks.choices import MeetingStatus, WelfareTrack
 from networks.dates import add_months
-from networks.rules.base import Action, Facts, Finding, blocks, is_blank, sprint_length_days, warns
+from networks.rules.base import (
+    Action,
+    Facts,
+    Finding,
+    blocks,
+    commitment_missing,
+    is_blank,
+    sprint_length_days,
+    warns,
+)
 from networks.rules.spec import Step
 
 if TYPE_CHECKING:
-    from networks.models import Meeting, Network, NetworkType
+    from networks.models import Meeting, Network, NetworkType, Participant
 
 # The network form's fields that every type asks for, before and after its own.
 FORM_START = ("title", "theme", "purpose")
@@ -204,6 +213,35 @@ def track_texts_error(value) -> str | None:
     return _("Angiv sporene som et objekt med nøglerne %(keys)s og en tekst til hvert spor.") % {
         "keys": ", ".join(WelfareTrack.values)
     }
+
+
+def commitment_errors(
+    *, role: str, commitment: str | None, no_commitment_reason: str | None
+) -> dict[str, str]:
+    """What is wrong with one participant's answer when the network concludes, keyed by the field
+    to correct: a commitment and a reason for none at once, or a core participant with neither."""
+    if not is_blank(commitment) and not is_blank(no_commitment_reason):
+        return {"no_commitment_reason": COMMITMENT_AND_REASON}
+    if commitment_missing(role, commitment, no_commitment_reason):
+        return {
+            "commitment": _(
+                "Notér, hvad kernedeltageren forpligter sig til, eller skriv, hvorfor der ingen "
+                "forpligtelse er."
+            )
+        }
+    return {}
+
+
+COMMITMENT_AND_REASON = gettext_lazy(
+    "Skriv enten en forpligtelse eller hvorfor der ingen forpligtelse er – ikke begge dele."
+)
+
+
+def participant_field_errors(participant: Participant) -> dict[str, list[str]]:
+    """The rules that make a participant invalid on save: a commitment and a reason for none at once."""
+    if not is_blank(participant.commitment) and not is_blank(participant.no_commitment_reason):
+        return {"no_commitment_reason": [str(COMMITMENT_AND_REASON)]}
+    return {}
 
 
 def meeting_field_errors(meeting: Meeting) -> dict[str, list[str]]:

@@ -44,12 +44,21 @@ def rules(f: Facts) -> Iterator[Finding]:
             Action.START,
         )
     yield from common.plan_duration_rules(f)
-    if not f.categories & {ActorCategory.POLITICIAN, ActorCategory.MANAGEMENT}:
+    # The political superstructure needs both: politicians and management fora, each its own finding.
+    if ActorCategory.POLITICIAN not in f.categories:
         yield warns(
-            "no_politicians_or_management",
+            "no_politicians",
             _(
-                "Inddrag politikere (fx et §17, stk. 4-udvalg) eller et ledelsesforum; "
-                "innovationsnetværk har en politisk overbygning."
+                "Inddrag politikere, fx et § 17, stk. 4-udvalg; innovationsnetværk har en politisk "
+                "overbygning."
+            ),
+        )
+    if ActorCategory.MANAGEMENT not in f.categories:
+        yield warns(
+            "no_management",
+            _(
+                "Inddrag et ledelsesforum, så netværkets arbejde er forankret i ledelsen; innovationsnetværk "
+                "har både politikere og ledelsesfora med."
             ),
         )
     yield from common.actor_range_rules(f)

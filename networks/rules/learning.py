@@ -1,16 +1,19 @@
 """Learning networks: competence and knowledge shared across the organisation over about six months.
 
 The meeting plan holds between the type's `min_meetings` and `max_meetings` network meetings over
-about `plan_months`; experts are invited along the way; before the network concludes, its
-participants note what they commit to use in their own work.
+about `plan_months`, spread out (at least `min_meeting_gap_days` apart, over at least half the
+period); experts are invited along the way. It concludes on meetings held, not planned, and once
+each current core participant has noted what they commit to use in their own work, or why not.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -37,36 +40,149 @@ if TYPE_CHECKING:
 def rules(f: Facts) -> Iterator[Finding]:
     type_, count = f.type, f.meeting_count
     if type_.min_meetings and count < type_.min_meetings:
-        yield blocks(
-            "too_few_meetings",
-            _(
-                "Planlæg mindst %(min)d netværksmøder, før netværket starter (har %(count)d; "
-                "aflyste møder tæller ikke)."
-            )
-            % {"min": type_.min_meetings, "count": count},
-            Action.START,
-        )
+        yield _too_few_meetings(f.network, count)
     if type_.max_meetings and count > type_.max_meetings:
         yield blocks(
             "too_many_meetings",
             _("Mødeplanen må højst have %(max)d netværksmøder (har %(count)d). Aflys de overskydende.")
             % {"max": type_.max_meetings, "count": count},
         )
+    held = f.held_meeting_count
+    if type_.min_meetings and held < type_.min_meetings:
+        yield blocks(
+            "too_few_meetings_held",
+            ngettext(
+                "Der er afholdt %(held)d netværksmøde; der skal være afholdt mindst %(min)d, før "
+                "netværket kan afsluttes. Planlagte møder tæller ikke: markér møderne som afholdt, "
+                "når de har fundet sted.",
+                "Der er afholdt %(held)d netværksmøder; der skal være afholdt mindst %(min)d, før "
+                "netværket kan afsluttes. Planlagte møder tæller ikke: markér møderne som afholdt, "
+                "når de har fundet sted.",
+                held,
+            )
+            % {"held": held, "min": type_.min_meetings},
+            Action.CONCLUDE,
+        )
+    yield from spread_rules(f)
     yield from common.plan_duration_rules(f, Action.START)
     if ActorCategory.EXPERT not in f.categories:
         yield warns(
             "no_experts",
             _("Overvej at invitere eksperter undervejs for at tilføre netværket ny viden."),
         )
-    if not f.known.has_commitment:
-        yield warns(
+    missing = f.known.core_without_commitment
+    if missing:
+        yield blocks(
             "commitments_missing",
-            _(
-                "Notér, hvad deltagerne forpligter sig til at bruge i deres eget arbejde, "
-                "før netværket afsluttes."
-            ),
+            ngettext(
+                "%(count)d kernedeltager mangler at notere en forpligtelse (%(names)s). Notér, hvad "
+                "hver kernedeltager forpligter sig til at bruge i sit eget arbejde – eller hvorfor "
+                "der ingen forpligtelse er – før netværket afsluttes.",
+                "%(count)d kernedeltagere mangler at notere en forpligtelse (%(names)s). Notér, hvad "
+                "hver kernedeltager forpligter sig til at bruge i sit eget arbejde – eller hvorfor "
+                "der ingen forpligtelse er – før netværket afsluttes.",
+                len(missing),
+            )
+            % {"count": len(missing), "names": _some_names(missing)},
             Action.CONCLUDE,
         )
+
+
+# How many names a finding spells out before it says "and n more".
+NAMES_SHOWN = 3
+
+
+def _some_names(names: tuple[str, ...]) -> str:
+    shown, rest = list(names[:NAMES_SHOWN]), len(names) - NAMES_SHOWN
+    if rest > 0:
+        shown.append(ngettext("%(count)d anden", "%(count)d andre", rest) % {"count": rest})
+    if len(shown) == 1:
+        return shown[0]
+    return _("%(first)s og %(last)s") % {"first": ", ".join(shown[:-1]), "last": shown[-1]}
+
+
+def _too_few_meetings(network: Network, count: int) -> Finding:
+    """Too few meetings in the plan: before the start, plan more; once it runs, the plan no longer
+    reaches the meetings that must be held before it can conclude (one was cancelled)."""
+    minimum = network.type.min_meetings
+    if network.status == Status.ACTIVE:
+        return blocks(
+            "too_few_meetings",
+            ngettext(
+                "Mødeplanen har kun %(count)d møde tilbage (afholdte og planlagte); der skal afholdes "
+                "mindst %(min)d, før netværket kan afsluttes. Planlæg flere møder.",
+                "Mødeplanen har kun %(count)d møder tilbage (afholdte og planlagte); der skal afholdes "
+                "mindst %(min)d, før netværket kan afsluttes. Planlæg flere møder.",
+                count,
+            )
+            % {"count": count, "min": minimum},
+            Action.CONCLUDE,
+        )
+    return blocks(
+        "too_few_meetings",
+        _(
+            "Planlæg mindst %(min)d netværksmøder, før netværket starter (har %(count)d; "
+            "aflyste møder tæller ikke)."
+        )
+        % {"min": minimum, "count": count},
+        Action.START,
+    )
+
+
+def _planned_days(f: Facts, first: datetime.date) -> int | None:
+    """The planned period in days: planned start to planned end, or else `plan_months` from the
+    first meeting; None when neither is known."""
+    network = f.network
+    if network.planned_start and network.planned_end:
+        return (network.planned_end - network.planned_start).days
+    if f.type.plan_months:
+        return (plan_end(f.type, first) - first).days
+    return None
+
+
+def spread_rules(f: Facts) -> Iterator[Finding]:
+    """The meetings spread over the period: none too close to the one before, and from the first
+    to the last at least half the planned period (knowledge is tried out between the meetings)."""
+    days = sorted(f.known.meeting_days)
+    gap = f.type.min_meeting_gap_days
+    if gap:
+        close = [(before, after) for before, after in pairwise(days) if (after - before).days < gap]
+        if close:
+            before, after = close[0]
+            yield warns(
+                "meetings_bunched",
+                ngettext(
+                    "%(count)d møde ligger mindre end %(gap)d dage efter det forrige (fx %(before)s og "
+                    "%(after)s). Spred møderne, så deltagerne kan afprøve det lærte imellem.",
+                    "%(count)d møder ligger mindre end %(gap)d dage efter det forrige (fx %(before)s og "
+                    "%(after)s). Spred møderne, så deltagerne kan afprøve det lærte imellem.",
+                    len(close),
+                )
+                % {
+                    "count": len(close),
+                    "gap": gap,
+                    "before": _day_text(before),
+                    "after": _day_text(after),
+                },
+            )
+    if len(days) < 2:
+        return
+    planned = _planned_days(f, days[0])
+    span = (days[-1] - days[0]).days
+    # Less than half: twice the span short of the period, so no rounding of an odd number of days.
+    if planned and 2 * span < planned:
+        yield warns(
+            "meetings_span_short",
+            _(
+                "Møderne ligger inden for %(span)d dage, under halvdelen af den planlagte periode på "
+                "%(planned)d dage. Spred dem over hele perioden."
+            )
+            % {"span": span, "planned": planned},
+        )
+
+
+def _day_text(day: datetime.date) -> str:
+    return _("den %(day)s") % {"day": date_format(day, "j. F Y")}
 
 
 # --- The plan helper: the meetings spread over the type's plan ----------------------------------
@@ -130,12 +246,24 @@ def _meeting_plan_reminder(network: Network, today: datetime.date) -> Nudge | No
     found = [f for f in rules(Facts.of(network, today)) if f.code == "too_few_meetings"]
     if not found:
         return None
+    if network.status == Status.ACTIVE:
+        # Once it runs, what is wrong now: the plan no longer reaches the meetings to be held.
+        count, minimum = Facts.of(network, today).meeting_count, network.type.min_meetings
+        message = ngettext(
+            "Mødeplanen for “%(title)s” har kun %(count)d møde tilbage (afholdte og planlagte); der skal "
+            "afholdes mindst %(min)d, før netværket kan afsluttes. Planlæg flere møder.",
+            "Mødeplanen for “%(title)s” har kun %(count)d møder tilbage (afholdte og planlagte); der skal "
+            "afholdes mindst %(min)d, før netværket kan afsluttes. Planlæg flere møder.",
+            count,
+        ) % {"title": network.title, "count": count, "min": minimum}
+    else:
+        message = found[0].message
     return Nudge(
         ReminderKind.TOO_FEW_MEETINGS,
         f"network:{network.pk}:{iso_week_key(today)}",
-        _("Planlæg flere møder i %(title)s") % {"title": network.title},
+        _("Planlæg flere møder i “%(title)s”") % {"title": network.title},
         "emails/reminder_meetings_plan.txt",
-        {"message": found[0].message},
+        {"message": message, "active": network.status == Status.ACTIVE},
     )
 
 

@@ -449,6 +449,7 @@ def network_detail(request, network):
             else [],
             "meetings": list(network.meetings.all()),
             "counted_meetings": len(counted),
+            "core_attendance": selectors.core_attendance(network) if offers["is_leader"] else None,
             "decisions": decisions,
             "status_changes": network.status_changes.select_related("changed_by"),
             # The audit trail ("Historik"): the leader's and the administrators' only.

@@ -62,6 +62,7 @@ def network_conclude(request, network):
                 outcome_summary=form.cleaned_data["outcome_summary"],
                 track_outcomes=form.track_outcomes,
                 commitments=form.commitments,
+                no_commitment_reasons=form.no_commitment_reasons,
                 comment=form.cleaned_data["comment"],
             ),
         )

@@ -55,6 +55,7 @@ def test_who_may_list_the_participants(api_as, grethe, draft_welfare, persona, e
                 "joined_on": "2027-02-01",
                 "left_on": None,
                 "commitment": "",
+                "no_commitment_reason": "",
             }
         ]
 

@@ -690,9 +690,13 @@ class _Writer:
             left = None
             if not core and rng.random() < 0.08 and joined < last_day:
                 left = joined + datetime.timedelta(days=rng.randint(1, (last_day - joined).days))
-            commitment = ""
+            commitment = no_commitment_reason = ""
             if plan.type_code == NetworkTypeCode.LEARNING and plan.start is not None and rng.random() < 0.7:
                 commitment = "Bruger metoden i mit eget team og deler erfaringerne."
+            elif plan.type_code == NetworkTypeCode.LEARNING and plan.status == Status.CONCLUDED and core:
+                # A concluded learning network's core has all answered: those without a commitment
+                # said why (no further draw, so the rest of the seeded data stays as it was).
+                no_commitment_reason = "Skifter stilling, før det lærte kan tages i brug."
             rows.append(
                 Participant(
                     network=network,
@@ -704,6 +708,7 @@ class _Writer:
                     joined_on=joined,
                     left_on=left,
                     commitment=commitment,
+                    no_commitment_reason=no_commitment_reason,
                 )
             )
         return rows
@@ -755,6 +760,8 @@ class _Writer:
         days, counted = self._meeting_days(plan, network)
         start_day = self._day(created, plan.start)
         closed_day = self._day(created, plan.closed)
+        # A concluded learning network concluded on meetings held: none of its plan is left unmarked.
+        concluded_on_held = counted and plan.status == Status.CONCLUDED
         meetings = []
         for number, day in enumerate(days, start=1):
             is_counted = number <= counted
@@ -762,7 +769,7 @@ class _Writer:
                 status = MeetingStatus.CANCELLED  # the learning network's extra meeting: never counted
             elif start_day and start_day <= day < g.today and (closed_day is None or day <= closed_day):
                 status = MeetingStatus.HELD
-                if rng.random() < 0.04:
+                if rng.random() < 0.04 and not concluded_on_held:
                     status = MeetingStatus.PLANNED  # held, but nobody has marked it yet
                 elif not is_counted and rng.random() < 0.06:
                     status = MeetingStatus.CANCELLED
