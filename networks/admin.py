@@ -8,6 +8,7 @@ submitted networks are read-only, and only a draft that never went anywhere can 
 everywhere else.
 """
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
@@ -176,8 +177,28 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
+class NetworkAdminForm(forms.ModelForm):
+    """Refuses a change to what Direktørforum approved, as `services.network_update` does: the
+    fields are read-only (`NetworkAdmin.get_readonly_fields`), and the planned period may move only
+    within the type's tolerance."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is not None:
+            # Before `_post_clean`, the instance still holds the stored values.
+            proposed = {name: value for name, value in cleaned.items() if name in rules.APPROVED_CONTENT}
+            refusal = services.approved_content_locked(self.instance, proposed)
+            if refusal is not None:
+                for finding in refusal.findings:
+                    if finding.field in self.fields:
+                        self.add_error(finding.field, finding.message)
+                raise ValidationError(refusal.message, code=refusal.code)
+        return cleaned
+
+
 @admin.register(Network)
 class NetworkAdmin(HistoryAdmin):
+    form = NetworkAdminForm
     list_display = ("title", "type", "status", "leader", "planned_start", "findings_summary")
     list_filter = ("type", "status")
     search_fields = ("title", "theme", "leader__username", "leader__first_name", "leader__last_name")
@@ -206,6 +227,11 @@ class NetworkAdmin(HistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("participants", "meetings")
+
+    def get_readonly_fields(self, request, obj=None):
+        # What Direktørforum approved changes only through a change request it decides.
+        locked = rules.locked_in_place(obj) if obj is not None else ()
+        return (*self.readonly_fields, *locked)
 
     def has_add_permission(self, request):
         # Leaders register networks themselves, and become their leader; staff only maintain them.
