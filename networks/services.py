@@ -694,7 +694,10 @@ def _decide_change_request(*, change_request: ChangeRequest, by, status: str, co
     # decision and a new request cannot deadlock; the loser of two decisions reads the winner's.
     network = _locked(change_request.network)
     change_request = (
-        ChangeRequest.objects.select_for_update().select_related("decided_by").get(pk=change_request.pk)
+        # Only the request's own row: its decider is an outer join, which PostgreSQL cannot lock.
+        ChangeRequest.objects.select_for_update(of=("self",))
+        .select_related("decided_by")
+        .get(pk=change_request.pk)
     )
     change_request.network = network
     change_request_check_decide(change_request=change_request, by=by)
