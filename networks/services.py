@@ -336,8 +336,9 @@ def network_create(*, by, type: NetworkType, **fields) -> Network:
 def network_update(*, network: Network, by, type: NetworkType | None = None, **fields) -> Network:
     network = _locked(network)
     network_check_change(network=network, by=by)
-    # What Direktørforum approved changes only through a change request it decides.
-    refuse_approved_content_changes(network, {**fields, **({"type": type} if type is not None else {})})
+    # What Direktørforum approved changes only through a change request it decides. (Another type
+    # is refused below, in the words of the type check, for every network past its first draft.)
+    refuse_approved_content_changes(network, fields)
     changed = _assign(network, fields, NETWORK_FIELDS)
     if type is not None and type.pk != network.type_id:
         network_check_type_change(network=network, by=by)

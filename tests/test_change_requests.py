@@ -86,7 +86,7 @@ def test_blanking_the_purpose_and_strategy_of_an_approved_network_is_refused(app
 def test_the_type_of_an_approved_network_cannot_be_changed(approved, leader, welfare_type):
     with pytest.raises(services.DomainError) as refused:
         services.network_update(network=approved, by=leader, type=welfare_type)
-    assert refused.value.code == "approved_content_locked"
+    assert refused.value.code == "type_locked"
     assert fresh(approved).type.code == "innovation"
 
 

@@ -45,7 +45,7 @@ def test_patching_approved_content_is_409(leader_api, active, field):
 def test_patching_the_type_of_an_approved_network_is_409(leader_api, active):
     response = leader_api.patch(api_url(f"networks/{active.pk}/"), {"type": "learning"}, format="json")
     assert response.status_code == 409
-    assert response.json()["code"] == "approved_content_locked"
+    assert response.json()["code"] == "type_locked"
 
 
 @pytest.mark.parametrize(("past", "status"), [(0, 200), (1, 409)])
