@@ -185,8 +185,10 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
 
 class NetworkAdminForm(forms.ModelForm):
-    """A running sprint's last day moves with a reason here too; its first day stays (the rules'
-    `sprint_change_errors`, as in `services.network_update`)."""
+    """What `services.network_update` refuses, refused here too: a running sprint's last day moves
+    only with a reason and its first day stays (the rules' `sprint_change_errors`); what Direktørforum
+    approved is read-only (`NetworkAdmin.get_readonly_fields`), and the planned period may move only
+    within the type's tolerance."""
 
     sprint_change_reason = forms.CharField(
         label=_("Hvorfor flyttes sprintens sidste dag?"),
@@ -211,6 +213,19 @@ class NetworkAdminForm(forms.ModelForm):
         reason = self.cleaned_data.get("sprint_change_reason", "")
         for finding in rules.sprint_change_errors(self.instance, *self.sprint_before, reason):
             self.add_error(finding.field if finding.field in self.fields else None, finding.message)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is not None:
+            # Before `_post_clean`, the instance still holds the stored values.
+            proposed = {name: value for name, value in cleaned.items() if name in rules.APPROVED_CONTENT}
+            refusal = services.approved_content_locked(self.instance, proposed)
+            if refusal is not None:
+                for finding in refusal.findings:
+                    if finding.field in self.fields:
+                        self.add_error(finding.field, finding.message)
+                raise ValidationError(refusal.message, code=refusal.code)
+        return cleaned
 
 
 @admin.register(Network)
@@ -268,6 +283,11 @@ class NetworkAdmin(HistoryAdmin):
         super().save_model(request, obj, form, change)
         if sprint_move is not None:
             sprint_move.save()
+
+    def get_readonly_fields(self, request, obj=None):
+        # What Direktørforum approved changes only through a change request it decides.
+        locked = rules.locked_in_place(obj) if obj is not None else ()
+        return (*self.readonly_fields, *locked)
 
     def has_add_permission(self, request):
         # Leaders register networks themselves, and become their leader; staff only maintain them.

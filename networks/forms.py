@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from networks import guide, roles, rules
 from networks.dates import validate_plausible_date
 from networks.models import (
+    ChangeRequestStatus,
     DecisionOutcome,
     MeetingStatus,
     Network,
@@ -163,7 +164,15 @@ class NetworkForm(forms.Form):
     services as `track_plans`. Editing a running sprint asks why its last day moves
     (`sprint_running`)."""
 
-    def __init__(self, *args, network_type: NetworkType, sprint_running: bool = False, **kwargs):
+    def __init__(
+        self,
+        *args,
+        network_type: NetworkType,
+        sprint_running: bool = False,
+        locked: tuple[str, ...] = (),
+        **kwargs,
+    ):
+        """locked: fields shown but not changeable here (what Direktørforum approved)."""
         super().__init__(*args, **kwargs)
         self.network_type = network_type
         names = fields_for_type(network_type)
@@ -202,6 +211,10 @@ class NetworkForm(forms.Form):
                 field.help_text = " ".join(str(t) for t in (field.help_text, extra_help[name]) if t)
             # Help text is shown as HTML by the form templates; it may come from the type's data.
             field.help_text = escape(field.help_text)
+            if name in locked:
+                # A disabled field keeps its current value whatever is posted.
+                field.disabled = True
+                field.help_text = escape(_("Godkendt af Direktørforum; ændres ved en ændringsanmodning."))
             self.fields[name] = field
             if name == "sprint_end" and sprint_running:
                 self.fields["sprint_change_reason"] = forms.CharField(
@@ -413,6 +426,92 @@ class DecisionForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=gettext_lazy("Datoen for mødet, hvor sagen blev afgjort (valgfri)."),
         error_messages={"invalid": gettext_lazy("Angiv en gyldig dato.")},
+    )
+
+
+# --- Change requests ----------------------------------------------------------------------------
+
+
+class ChangeRequestForm(forms.Form):
+    """The leader's change request: the approved content, prefilled with what is approved now,
+    and why it should change. Only the fields the leader changed are proposed."""
+
+    reason = forms.CharField(
+        label=gettext_lazy("Begrundelse"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy("Hvorfor skal det ændres? Direktørforum læser begrundelsen."),
+        error_messages={"required": gettext_lazy("Skriv, hvorfor ændringen er nødvendig.")},
+    )
+
+    def __init__(self, *args, network: Network, **kwargs):
+        self.network = network
+        names = [n for n in fields_for_type(network.type) if n in rules.APPROVED_CONTENT]
+        initial = {name: getattr(network, name) for name in names}
+        super().__init__(*args, initial={**initial, **kwargs.pop("initial", {})}, **kwargs)
+        model_fields = _model_fields(
+            Network,
+            names,
+            widgets={
+                "purpose": forms.Textarea(attrs={"rows": 3}),
+                "mandate": forms.Textarea(attrs={"rows": 3}),
+                "strategy_reference": forms.Textarea(attrs={"rows": 2}),
+                "planned_start": _date_input(),
+                "planned_end": _date_input(),
+            },
+            error_messages={"theme": {"required": gettext_lazy("Skriv netværkets tema.")}},
+        )
+        fields = {}
+        for name in names:
+            field = model_fields[name]
+            field.label = str(field.label).capitalize()
+            field.help_text = escape(field.help_text)
+            fields[name] = field
+        # The proposed values first, then why.
+        self.fields = {**fields, "reason": self.fields["reason"]}
+        _guard_dates(self.fields)
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("theme", "purpose", "mandate", "strategy_reference"):
+            if isinstance(cleaned.get(name), str):
+                cleaned[name] = cleaned[name].strip()
+        if not self.errors and not self.changes():
+            raise ValidationError(
+                _("Du har ikke ændret noget. Ret det, der skal ændres, før du sender anmodningen."),
+                code="no_change",
+            )
+        return cleaned
+
+    def changes(self) -> dict:
+        """The fields whose value differs from the network's now."""
+        return {
+            name: self.cleaned_data[name]
+            for name in self.fields
+            if name != "reason"
+            and name in self.cleaned_data
+            and rules.content_differs(self.network, name, self.cleaned_data[name])
+        }
+
+
+class ChangeRequestDecisionForm(forms.Form):
+    """Direktørforum's decision on a change request; rejecting requires a reason (the service says so)."""
+
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("Beslutning"),
+        choices=[
+            (ChangeRequestStatus.APPROVED, gettext_lazy("Godkend ændringen")),
+            (ChangeRequestStatus.REJECTED, gettext_lazy("Afvis ændringen")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": gettext_lazy("Vælg en beslutning.")},
+    )
+    comment = forms.CharField(
+        label=gettext_lazy("Begrundelse"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy("Skal udfyldes ved afvisning. Sendes til netværkslederen."),
     )
 
 

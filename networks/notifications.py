@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from networks import roles
-from networks.models import Decision, Network
+from networks.models import ChangeRequest, Decision, Network
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +89,54 @@ def decision_made(decision: Decision) -> int:
             "network": network,
             "decision": decision,
             "decided_by_name": roles.display_name(decision.decided_by),
+            "network_url": absolute_url(network.get_absolute_url()),
+        },
+        [network.leader.email],
+    )
+
+
+def _change_rows(change_request: ChangeRequest) -> list[dict]:
+    """Each changed field: its label, the value before and the value proposed."""
+    return [
+        {
+            "label": Network._meta.get_field(name).verbose_name,
+            "before": change_request.previous.get(name) or "–",
+            "after": value or "–",
+        }
+        for name, value in change_request.changes.items()
+    ]
+
+
+def change_request_submitted(change_request: ChangeRequest) -> int:
+    """Tell Direktørforum's members that a change request waits for them (never the leader)."""
+    network = change_request.network
+    members = direktoerforum_members().exclude(pk=network.leader_id)
+    return _send(
+        _("Ændringsanmodning til Direktørforum: %(title)s") % {"title": network.title},
+        "emails/change_request_submitted.txt",
+        {
+            "network": network,
+            "change_request": change_request,
+            "changes": _change_rows(change_request),
+            "leader_name": roles.display_name(network.leader),
+            "case_url": absolute_url(reverse("direktoerforum:change_request", args=[change_request.pk])),
+        },
+        (member.email for member in members),
+    )
+
+
+def change_request_decided(change_request: ChangeRequest) -> int:
+    """Tell the leader what Direktørforum decided about the change request, with the comment."""
+    network = change_request.network
+    return _send(
+        _("Direktørforums beslutning om ændringsanmodningen for %(title)s: %(outcome)s")
+        % {"title": network.title, "outcome": change_request.get_status_display().lower()},
+        "emails/change_request_decided.txt",
+        {
+            "network": network,
+            "change_request": change_request,
+            "changes": _change_rows(change_request),
+            "decided_by_name": roles.display_name(change_request.decided_by),
             "network_url": absolute_url(network.get_absolute_url()),
         },
         [network.leader.email],

@@ -29,6 +29,8 @@ from networks import roles, rules
 from networks.models import (
     OPEN_STATUSES,
     ActorCategory,
+    ChangeRequest,
+    ChangeRequestStatus,
     Decision,
     Meeting,
     MeetingStatus,
@@ -273,3 +275,31 @@ def case_history(network: Network):
         network.decisions.select_related("decided_by").order_by("decided_at", "pk"),
         network.status_changes.select_related("changed_by").order_by("changed_at", "pk"),
     )
+
+
+def change_requests_waiting() -> QuerySet[ChangeRequest]:
+    """Change requests waiting for Direktørforum, the longest-waiting first."""
+    return (
+        ChangeRequest.objects.select_related("network", "network__type", "network__leader", "requested_by")
+        .filter(status=ChangeRequestStatus.PENDING)
+        .order_by("requested_at", "pk")
+    )
+
+
+def change_requests_of(network: Network) -> QuerySet[ChangeRequest]:
+    """A network's change requests, oldest first, with who asked and who decided."""
+    return network.change_requests.select_related("requested_by", "decided_by").order_by("requested_at", "pk")
+
+
+def change_request_for_user(user, pk) -> ChangeRequest:
+    """The change request if the user may see its network (as `network_for_user`); otherwise 404."""
+    try:
+        return (
+            ChangeRequest.objects.select_related(
+                "network", "network__type", "network__leader", "requested_by", "decided_by"
+            )
+            .filter(network__in=networks_visible_to(user).values("pk"))
+            .get(pk=pk)
+        )
+    except (ChangeRequest.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc

@@ -13,6 +13,7 @@ action, so there is one answer to "may this user do this now?".
 
 from __future__ import annotations
 
+import copy
 import datetime
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
@@ -26,6 +27,8 @@ from networks import notifications, roles, rules
 from networks.models import (
     EDITABLE_STATUSES,
     OPEN_STATUSES,
+    ChangeRequest,
+    ChangeRequestStatus,
     Decision,
     DecisionOutcome,
     Meeting,
@@ -343,6 +346,9 @@ def network_update(
     """Change a network's content. `sprint_change_reason`: why a running sprint's last day moves."""
     network = _locked(network)
     network_check_change(network=network, by=by)
+    # What Direktørforum approved changes only through a change request it decides. (Another type
+    # is refused below, in the words of the type check, for every network past its first draft.)
+    refuse_approved_content_changes(network, fields)
     sprint_before = (network.sprint_start, network.sprint_end)
     changed = _assign(network, fields, NETWORK_FIELDS)
     if type is not None and type.pk != network.type_id:
@@ -479,6 +485,303 @@ def network_request_changes(
         outcome=DecisionOutcome.CHANGES_REQUESTED,
         comment=comment,
         meeting_date=meeting_date,
+    )
+
+
+# --- Change requests --------------------------------------------------------------------------
+#
+# Once Direktørforum has approved a network, what it approved (`rules.APPROVED_CONTENT`) changes
+# only through a change request: the leader proposes new values and says why, a member of
+# Direktørforum approves or rejects it, and an approved request is applied to the network in the
+# same transaction. The network keeps its status (and keeps running) meanwhile. Both the request
+# and the decision are traced in the network's "Forløb" as a status change that keeps the status.
+
+
+def _field_label(name: str) -> str:
+    return str(Network._meta.get_field(name).verbose_name)
+
+
+def _labels(names: Iterable[str]) -> str:
+    labels = [_field_label(name) for name in names]
+    if len(labels) == 1:
+        return labels[0]
+    return _("%(first)s og %(last)s") % {"first": ", ".join(labels[:-1]), "last": labels[-1]}
+
+
+def _when(moment: datetime.datetime) -> str:
+    """ "den 4. december 2026 kl. 15.32", as dates read in running text."""
+    local = timezone.localtime(moment)
+    return _("den %(day)s kl. %(time)s") % {
+        "day": date_format(local, "j. F Y"),
+        "time": date_format(local, "H.i"),
+    }
+
+
+def approved_content_locked(network: Network, new_values: Mapping) -> DomainError | None:
+    """The refusal for changing approved content in place, or None if `new_values` may be saved.
+
+    The message names the fields; a finding per field lets a form put it on the field."""
+    locked = rules.approved_content_changes(network, new_values)
+    if not locked:
+        return None
+    message = _(
+        "Direktørforum har godkendt netværkets %(fields)s, og det kan ikke ændres her. "
+        "Anmod i stedet Direktørforum om en ændring (“Anmod om ændring…” på netværkets side)."
+    ) % {"fields": _labels(locked)}
+    if any(name in ("planned_start", "planned_end") for name in locked):
+        message += " " + _("Den planlagte periode kan flyttes højst %(days)d dage uden Direktørforum.") % {
+            "days": network.type.duration_tolerance_days
+        }
+    per_field = _("Godkendt af Direktørforum: anmod om en ændring i stedet.")
+    findings = [rules.base.blocks("approved_content_locked", per_field, field=name) for name in locked]
+    return DomainError(message, code="approved_content_locked", findings=findings)
+
+
+def refuse_approved_content_changes(network: Network, new_values: Mapping) -> None:
+    refusal = approved_content_locked(network, new_values)
+    if refusal is not None:
+        raise refusal
+
+
+def _parsed_change(name: str, value):
+    """A proposed value as the network's field holds it; `ValidationError` if it cannot be one."""
+    if name == "type":
+        code = getattr(value, "code", value)
+        network_type = NetworkType.objects.filter(code=code).first() if isinstance(code, str) else None
+        if network_type is None:
+            raise ValidationError(_("Vælg en af netværkstyperne."), code="invalid")
+        if not network_type.requires_approval:
+            raise ValidationError(
+                _(
+                    "Et godkendt netværk kan kun skifte til en type, som Direktørforum også godkender. "
+                    "Annullér netværket, og opret et nyt af den ønskede type."
+                ),
+                code="invalid",
+            )
+        return network_type
+    if name in ("planned_start", "planned_end"):
+        if value in (None, ""):
+            return None
+        if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+            return value
+        if isinstance(value, str) and len(value) == 10:
+            try:
+                return datetime.date.fromisoformat(value)
+            except ValueError:
+                pass
+        raise ValidationError(_("Angiv datoen som ÅÅÅÅ-MM-DD."), code="invalid")
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValidationError(_("Skriv værdien som tekst."), code="invalid")
+    return value.strip()
+
+
+def _as_json(name: str, value):
+    if name == "type":
+        return value.code
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def _with_changes(network: Network, values: Mapping) -> Network:
+    """A copy of the network with `values` applied and checked as a save would check it
+    (`full_clean`), and the type's rules for the changed fields: `ValidationError` if it would be
+    invalid, keyed by field."""
+    proposed = copy.copy(network)
+    for name, value in values.items():
+        setattr(proposed, name, value)
+    proposed.full_clean()
+    # What had to be there when Direktørforum approved (a purpose, a strategy) must stay there.
+    errors = {}
+    for finding in rules.all_findings(proposed):
+        if finding.blocks and finding.field in values:
+            errors.setdefault(finding.field, []).append(finding.message)
+    if errors:
+        raise ValidationError(errors)
+    return proposed
+
+
+def _trace(network: Network, *, by, comment: str) -> None:
+    """A line in the network's "Forløb" that keeps its status."""
+    StatusChange.objects.create(
+        network=network, from_status=network.status, to_status=network.status, changed_by=by, comment=comment
+    )
+
+
+def _pending_change_request_error() -> DomainError:
+    return DomainError(
+        _(
+            "Netværket har allerede en ændringsanmodning, der venter på Direktørforums beslutning. "
+            "Vent på beslutningen, før du anmoder om en ny ændring."
+        ),
+        code="change_request_pending",
+    )
+
+
+def change_request_check_create(*, network: Network, by) -> None:
+    """The leader of an approved or running network that Direktørforum approved asks for a
+    change; one request waits at a time (one query)."""
+    _require_leader(network, by)
+    if not network.type.requires_approval:
+        raise DomainError(
+            _("Netværkstypen kræver ikke Direktørforums godkendelse; ret netværket direkte."),
+            code="approval_not_required",
+        )
+    if network.status not in (Status.APPROVED, Status.ACTIVE):
+        raise DomainError(
+            _("Der kan kun anmodes om ændringer, mens netværket er godkendt eller aktivt; det er %(status)s.")
+            % {"status": network.status_text},
+            code="wrong_status",
+        )
+    if network.change_requests.filter(status=ChangeRequestStatus.PENDING).exists():
+        raise _pending_change_request_error()
+
+
+@transaction.atomic
+def change_request_create(*, network: Network, by, changes: Mapping, reason: str) -> ChangeRequest:
+    """Propose new values for approved content. Each value is checked as the field would check
+    it, on a copy of the network; nothing changes on the network until Direktørforum approves."""
+    network = _locked(network)
+    change_request_check_create(network=network, by=by)
+    if not isinstance(changes, Mapping):
+        raise ValidationError({"changes": [_("Angiv ændringerne som felt og ny værdi.")]})
+    unknown = sorted(str(name) for name in changes if name not in rules.APPROVED_CONTENT)
+    if unknown:
+        raise ValidationError(
+            {
+                "changes": [
+                    _("Kun det, Direktørforum har godkendt, kan ændres (%(allowed)s). Ukendt: %(unknown)s.")
+                    % {"allowed": ", ".join(rules.APPROVED_CONTENT), "unknown": ", ".join(unknown)}
+                ]
+            }
+        )
+    errors: dict[str, list] = {}
+    values = {}
+    for name, value in changes.items():
+        try:
+            values[name] = _parsed_change(name, value)
+        except ValidationError as exc:
+            errors[name] = exc.messages
+            continue
+        if not rules.content_differs(network, name, values[name]):
+            errors[name] = [_("Det er det samme som nu; skriv det, det skal ændres til.")]
+    if not changes:
+        errors["changes"] = [_("Angiv mindst én ændring.")]
+    reason = reason.strip() if isinstance(reason, str) else ""
+    if not reason:
+        errors["reason"] = [_("Skriv, hvorfor ændringen er nødvendig; Direktørforum læser begrundelsen.")]
+    if errors:
+        raise ValidationError(errors)
+    _with_changes(network, values)
+    try:
+        # A savepoint: the one-pending-request constraint is the last word if a check was passed by.
+        with transaction.atomic():
+            change_request = ChangeRequest.objects.create(
+                network=network,
+                changes={name: _as_json(name, value) for name, value in values.items()},
+                previous={name: _as_json(name, getattr(network, name)) for name in values},
+                reason=reason,
+                requested_by=by,
+            )
+    except IntegrityError:
+        raise _pending_change_request_error() from None
+    _trace(
+        network,
+        by=by,
+        comment=_("Ændringsanmodning sendt til Direktørforum (%(fields)s): %(reason)s")
+        % {"fields": _labels(values), "reason": reason},
+    )
+    notifications.after_commit(notifications.change_request_submitted, change_request)
+    return change_request
+
+
+def _change_request_already_decided(change_request: ChangeRequest) -> DomainError:
+    return DomainError(
+        _("Der er allerede truffet en beslutning om ændringsanmodningen: %(outcome)s af %(by)s %(at)s.")
+        % {
+            "outcome": change_request.get_status_display().lower(),
+            "by": roles.display_name(change_request.decided_by),
+            "at": _when(change_request.decided_at),
+        },
+        code="already_decided",
+    )
+
+
+def change_request_check_decide(*, change_request: ChangeRequest, by) -> None:
+    """A member of Direktørforum decides a waiting change request, never one on a network they lead."""
+    if not roles.is_direktoerforum(by):
+        raise RoleRefused(
+            _("Kun medlemmer af Direktørforum kan beslutte ændringsanmodninger."),
+            code="not_direktoerforum",
+        )
+    if change_request.network.leader_id == by.pk:
+        raise RoleRefused(
+            _("Du leder selv netværket og kan derfor ikke beslutte ændringsanmodningen."),
+            code="conflict_of_interest",
+        )
+    if change_request.status != ChangeRequestStatus.PENDING:
+        raise _change_request_already_decided(change_request)
+
+
+@transaction.atomic
+def _decide_change_request(*, change_request: ChangeRequest, by, status: str, comment: str) -> ChangeRequest:
+    # The network first, then the request, in the order `change_request_create` locks them, so a
+    # decision and a new request cannot deadlock; the loser of two decisions reads the winner's.
+    network = _locked(change_request.network)
+    change_request = (
+        # Only the request's own row: its decider is an outer join, which PostgreSQL cannot lock.
+        ChangeRequest.objects.select_for_update(of=("self",))
+        .select_related("decided_by")
+        .get(pk=change_request.pk)
+    )
+    change_request.network = network
+    change_request_check_decide(change_request=change_request, by=by)
+    comment = (comment or "").strip() if isinstance(comment, str) else ""
+    if status == ChangeRequestStatus.REJECTED and not comment:
+        raise DomainError(_("Skriv en begrundelse; den sendes til netværkslederen."), code="comment_required")
+    if status == ChangeRequestStatus.APPROVED:
+        values = {name: _parsed_change(name, value) for name, value in change_request.changes.items()}
+        try:
+            _with_changes(network, values)
+        except ValidationError as exc:
+            raise DomainError(
+                _(
+                    "Ændringen kan ikke gennemføres, fordi netværket så ville være ugyldigt: %(errors)s "
+                    "Afvis ændringsanmodningen, og bed netværkslederen om en ny."
+                )
+                % {"errors": " ".join(exc.messages)},
+                code="change_request_invalid",
+            ) from exc
+        for name, value in values.items():
+            setattr(network, name, value)
+        network.save(update_fields=[*values, "updated_at"])
+    change_request.status = status
+    change_request.decided_by = by
+    change_request.decided_at = timezone.now()
+    change_request.comment = comment
+    change_request.save(update_fields=["status", "decided_by", "decided_at", "comment"])
+    trace = _("Ændringsanmodning %(outcome)s af Direktørforum (%(fields)s)") % {
+        "outcome": change_request.get_status_display().lower(),
+        "fields": _labels(change_request.changes),
+    }
+    _trace(network, by=by, comment=f"{trace}: {comment}" if comment else f"{trace}.")
+    notifications.after_commit(notifications.change_request_decided, change_request)
+    return change_request
+
+
+def change_request_approve(*, change_request: ChangeRequest, by, comment: str = "") -> ChangeRequest:
+    """Approve the change and apply it to the network, in one transaction."""
+    return _decide_change_request(
+        change_request=change_request, by=by, status=ChangeRequestStatus.APPROVED, comment=comment
+    )
+
+
+def change_request_reject(*, change_request: ChangeRequest, by, comment: str) -> ChangeRequest:
+    """Reject the change, saying why; the network stays as approved."""
+    return _decide_change_request(
+        change_request=change_request, by=by, status=ChangeRequestStatus.REJECTED, comment=comment
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from networks.views import leader, lifecycle, meetings, participants
+from networks.views import change_requests, leader, lifecycle, meetings, participants
 
 app_name = "networks"
 
@@ -19,6 +19,11 @@ urlpatterns = [
     path("netvaerk/<int:pk>/afslut/", lifecycle.network_conclude, name="conclude"),
     path("netvaerk/<int:pk>/annuller/", lifecycle.network_cancel, name="cancel"),
     path("netvaerk/<int:pk>/slet/", lifecycle.network_delete, name="delete"),
+    path(
+        "netvaerk/<int:pk>/aendringsanmodning/",
+        change_requests.change_request_create,
+        name="change_request_create",
+    ),
     # Participants
     path("netvaerk/<int:pk>/deltagere/ny/", participants.participant_add, name="participant_add"),
     path("netvaerk/<int:pk>/deltagere/import/", participants.participant_import, name="participant_import"),

@@ -18,6 +18,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from networks import services
 from networks.dates import add_months
 from networks.models import (
     ActorCategory,
@@ -410,3 +411,27 @@ def add_networks(count, types, leader, other_leader, direktoer):
             person(network, "Borger", category=ActorCategory.CITIZEN)
             meeting(network, day + datetime.timedelta(days=3), attendees=core)
             meeting(network, day + datetime.timedelta(days=9), MeetingStatus.CANCELLED)
+
+
+# --- Change requests ----------------------------------------------------------------------------
+
+PLANNED_START = datetime.date(2027, 3, 1)
+
+
+def approved_innovation_with_plan(leader, direktoer, innovation_type, title="Velfærd med frivillige"):
+    """An innovation network Direktørforum has approved, with a planned period of the type's
+    `plan_months` from PLANNED_START: the content a change request is about."""
+    network = services.network_create(
+        by=leader,
+        type=innovation_type,
+        title=title,
+        theme="Frivillighed",
+        purpose="Tænk velfærd og frivillighed forfra.",
+        strategy_reference="Albertslund Kommunes frivillighedspolitik",
+        planned_start=PLANNED_START,
+        planned_end=plan_end(innovation_type, PLANNED_START),
+    )
+    network = ready_to_start(network)
+    services.network_submit(network=network, by=leader)
+    services.network_approve(network=network, by=direktoer)
+    return fresh(network)

@@ -23,6 +23,13 @@ from typing import TYPE_CHECKING
 
 from networks.choices import OPEN_STATUSES, NetworkTypeCode, Status
 from networks.rules import common, welfare
+from networks.rules.approval import (
+    APPROVED_CONTENT,
+    approved_content_changes,
+    binds_approved_content,
+    content_differs,
+    locked_in_place,
+)
 from networks.rules.base import Action, Facts, Finding, Level, RuleFacts, is_blank, sprint_length_days
 from networks.rules.common import (
     commitment_errors,
@@ -46,6 +53,7 @@ if TYPE_CHECKING:
     from networks.models import Network, NetworkType
 
 __all__ = [
+    "APPROVED_CONTENT",
     "Action",
     "ChecklistStep",
     "ComplianceCheck",
@@ -59,12 +67,16 @@ __all__ = [
     "TypeSpec",
     "all_findings",
     "all_specs",
+    "approved_content_changes",
+    "binds_approved_content",
     "blocking",
     "case_findings",
     "checklist",
     "commitment_errors",
+    "content_differs",
     "findings",
     "is_blank",
+    "locked_in_place",
     "meeting_field_errors",
     "meeting_plan_error",
     "network_field_errors",

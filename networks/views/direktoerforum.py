@@ -18,6 +18,7 @@ from networks import agenda_pdf as agenda_document
 from networks import roles, rules, selectors, services
 from networks.forms import DecisionForm
 from networks.models import DecisionOutcome, Status
+from networks.views import change_requests
 from networks.views.helpers import page_links, page_number
 
 DECIDERS = {
@@ -77,6 +78,11 @@ def dashboard(request):
         "networks/direktoerforum/dashboard.html",
         {
             "queue": _case_rows(selectors.with_rule_facts(selectors.direktoerforum_queue())),
+            # Change requests beside the cases, the longest-waiting first.
+            "change_requests": [
+                {"change_request": request_, "days_waiting": change_requests.days_waiting(request_)}
+                for request_ in selectors.change_requests_waiting()
+            ],
             "decisions": selectors.recent_decisions(),
             "portfolio": [(network, rules.progress(network)) for network in portfolio[:PORTFOLIO_PAGE_SIZE]],
             "portfolio_page": page_links(number, has_next=len(portfolio) > PORTFOLIO_PAGE_SIZE),

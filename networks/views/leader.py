@@ -36,6 +36,7 @@ from networks.models import (
     Status,
     WelfareTrack,
 )
+from networks.views import change_requests
 from networks.views.access import network_page
 from networks.views.helpers import REFUSED, call_service, ics_response, page_links, page_number, require
 
@@ -258,11 +259,13 @@ def network_create(request):
 @network_page(change=True)
 def network_edit(request, network):
     initial = {name: getattr(network, name) for name in fields_for_type(network.type)}
+    locked = rules.locked_in_place(network)
     form = NetworkForm(
         request.POST if request.method == "POST" else None,
         initial=initial,
         network_type=network.type,
         sprint_running=rules.sprint_is_running(network),
+        locked=locked,
     )
     if form.is_bound and form.is_valid():
         saved = call_service(
@@ -280,6 +283,10 @@ def network_edit(request, network):
             "network": network,
             "can_change_type": services.allows(
                 services.network_check_type_change, network=network, by=request.user
+            ),
+            "approved_content_locked": bool(locked),
+            "can_request_change": services.allows(
+                services.change_request_check_create, network=network, by=request.user
             ),
         },
     )
@@ -451,6 +458,7 @@ def network_detail(request, network):
             "counted_meetings": len(counted),
             "core_attendance": selectors.core_attendance(network) if offers["is_leader"] else None,
             "decisions": decisions,
+            "change_requests": change_requests.section(network, request.user),
             "status_changes": network.status_changes.select_related("changed_by"),
             # The audit trail ("Historik"): the leader's and the administrators' only.
             "audit": audit_trail,

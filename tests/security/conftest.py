@@ -29,7 +29,8 @@ def deactivated(db):
 @pytest.fixture
 def world(leader, other_leader, direktoer, administrator, deactivated, innovation_type, welfare_type):
     """The leader's approved innovation network (Direktørforum sees it, the other leader does not),
-    with participants, meetings and a decision; the other leader's own draft."""
+    with participants, meetings, a decision and a change request waiting; the other leader's own
+    draft."""
     network = services.network_create(
         by=leader,
         type=innovation_type,
@@ -47,8 +48,15 @@ def world(leader, other_leader, direktoer, administrator, deactivated, innovatio
     meetings = add_meetings(network, 2, first=datetime.date(2027, 2, 1))
     meetings[0].attendees.set(network.participants.all()[:2])
     others = services.network_create(by=other_leader, type=welfare_type, title="Tryghed", theme="Tryghed")
+    change_request = services.change_request_create(
+        network=network,
+        by=leader,
+        changes={"theme": "Frivillighed og fællesskab"},
+        reason="Temaet er bredere.",
+    )
     return {
         "network": network,
+        "change_request": change_request,
         "participant": network.participants.order_by("pk").first(),
         "meeting": meetings[0],
         "others": others,

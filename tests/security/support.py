@@ -124,6 +124,13 @@ EXPECTED: dict[str, tuple[tuple, tuple]] = {
     "api/v1/networks/<api_id:pk>/meetings/": (API_GET, row("401 201 404 403 403 401")),
     "api/v1/networks/<api_id:pk>/decisions/": (API_GET, API_NO_POST),
     "api/v1/networks/<api_id:pk>/history/": (API_GET, API_NO_POST),
+    # Change requests: the world's network has one waiting, so its leader's second is refused (409);
+    # only Direktørforum decides.
+    "api/v1/networks/<api_id:pk>/change-requests/": (API_GET, row("401 409 404 403 403 401")),
+    "api/v1/networks/<api_id:pk>/change-requests/<api_id:change_request_pk>/decision/": (
+        API_NO_POST,
+        row("401 403 404 200 403 401"),
+    ),
     "api/v1/participants/<api_id:pk>/": (API_GET, API_NO_POST),
     "api/v1/meetings/<api_id:pk>/": (API_GET, API_NO_POST),
     # The report's figures: administrators only, read-only.
@@ -135,6 +142,11 @@ EXPECTED: dict[str, tuple[tuple, tuple]] = {
     # Direktørforum's workspace: members and administrators; only members decide.
     "direktoerforum/": (row("login 403 403 200 200 login"), row("login 405 405 405 405 login")),
     "direktoerforum/sag/<int:pk>/": (row("login 403 403 200 200 login"), row("login 403 403 200 403 login")),
+    # A POST without a choice comes back with the form's error.
+    "direktoerforum/aendringsanmodning/<int:pk>/": (
+        row("login 403 403 200 200 login"),
+        row("login 403 403 200 403 login"),
+    ),
     # No case chosen: back to the dashboard with a message.
     "direktoerforum/dagsorden/": (row("login 403 403 302 302 login"), row("login 405 405 405 405 login")),
     # The same agenda as a PDF: the same access and the same redirect without a case.
@@ -172,6 +184,11 @@ EXPECTED: dict[str, tuple[tuple, tuple]] = {
     # Deleting: the approved network's page says to cancel instead; a POST is refused with the
     # reason, back on the network's page.
     "netvaerk/<int:pk>/slet/": (LEADER_ONLY, LEADER_ONLY_POST_REDIRECT),
+    # A change request already waits: back to the network's page with the reason.
+    "netvaerk/<int:pk>/aendringsanmodning/": (
+        row("login 302 404 403 403 login"),
+        row("login 302 404 403 403 login"),
+    ),
     "netvaerk/<int:pk>/deltagere/ny/": (LEADER_ONLY, LEADER_ONLY),
     "netvaerk/<int:pk>/deltagere/import/": (LEADER_ONLY, LEADER_ONLY),
     "netvaerk/<int:pk>/deltagere/<int:participant_pk>/rediger/": (LEADER_ONLY, LEADER_ONLY),

@@ -95,9 +95,16 @@ def url_for(route: str, world) -> str:
         pk = participant.pk
     elif route.startswith("api/v1/meetings/"):
         pk = meeting.pk
+    elif route.startswith("direktoerforum/aendringsanmodning/"):
+        pk = world["change_request"].pk
     else:
         pk = network.pk
-    values = {"pk": pk, "participant_pk": participant.pk, "meeting_pk": meeting.pk}
+    values = {
+        "pk": pk,
+        "participant_pk": participant.pk,
+        "meeting_pk": meeting.pk,
+        "change_request_pk": world["change_request"].pk,
+    }
     if is_admin(route):
         model = _admin_model(route)
         if model is not None and model._meta.proxy:
@@ -142,6 +149,13 @@ API_BODIES = {
     "api/v1/networks/<api_id:pk>/meetings/": {
         "title": "Ekstra møde",
         "starts_at": "2027-05-03T09:00:00+02:00",
+    },
+    "api/v1/networks/<api_id:pk>/change-requests/": {
+        "changes": {"mandate": "Nyt mandat"},
+        "reason": "Fordi.",
+    },
+    "api/v1/networks/<api_id:pk>/change-requests/<api_id:change_request_pk>/decision/": {
+        "outcome": "approved"
     },
 }
 

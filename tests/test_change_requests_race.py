@@ -1,0 +1,114 @@
+"""Two Direktørforum members deciding the same change request at the same moment, through the page.
+
+Exactly one decision lands (and, if it is an approval, is applied once); the other member is told,
+in Danish, which decision won. Each request runs in its own thread with its own database
+connection, so the data must be committed first (`transaction=True`) and the row locks must be
+real: PostgreSQL only. `serialized_rollback` restores the role groups the migrations created.
+"""
+
+import threading
+
+import pytest
+from django.db import connections
+from django.test import Client
+
+from networks import services
+from networks.models import ChangeRequest, ChangeRequestStatus, Network, Status
+from tests.factories import approved_innovation_with_plan
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+TIMEOUT = 30  # seconds; a thread still running after this is a deadlock, not a slow machine
+SUCCESS = "Beslutningen er registreret:"
+ALREADY_DECIDED = "Der er allerede truffet en beslutning om ændringsanmodningen"
+POSTS = (
+    {"outcome": "approved", "comment": ""},
+    {"outcome": "rejected", "comment": "Hold fast i temaet."},
+)
+
+
+def post_at_once(url, posts):
+    """POST each (user, data) from its own Client in its own thread, released together by a barrier;
+    the final page (after the redirect) per user, or the exception a thread raised."""
+    clients = []
+    for user, _data in posts:
+        client = Client()
+        client.force_login(user)
+        clients.append(client)
+    barrier = threading.Barrier(len(posts))
+    results = [None] * len(posts)
+
+    def run(index):
+        try:
+            barrier.wait(timeout=TIMEOUT)
+            results[index] = clients[index].post(url, posts[index][1], follow=True)
+        except Exception as exc:  # reported by the assertions below, not swallowed
+            results[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(len(posts))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=TIMEOUT)
+    assert not any(thread.is_alive() for thread in threads), "a request did not finish: deadlock?"
+    return results
+
+
+@pytest.fixture
+def waiting(network_types, leader, direktoer):
+    network = approved_innovation_with_plan(leader, direktoer, network_types["innovation"])
+    network = services.network_start(network=network, by=leader)
+    return services.change_request_create(
+        network=network, by=leader, changes={"theme": "Frivillighed og fællesskab"}, reason="Bredere."
+    )
+
+
+def assert_one_decision_and_the_loser_told(waiting, direktoer, direktoer2, results):
+    for result in results:
+        assert not isinstance(result, Exception), repr(result)
+        assert result.status_code == 200, result.status_code
+    decided = ChangeRequest.objects.select_related("decided_by").get(pk=waiting.pk)
+    assert decided.status != ChangeRequestStatus.PENDING
+    pages = {direktoer.pk: results[0].content.decode(), direktoer2.pk: results[1].content.decode()}
+    winner_page = pages.pop(decided.decided_by_id)
+    (loser_page,) = pages.values()
+
+    label = decided.get_status_display().lower()
+    assert f"{SUCCESS} {label}." in winner_page
+    assert ALREADY_DECIDED not in winner_page
+    assert f"{ALREADY_DECIDED}: {label} af {decided.decided_by.get_full_name()} den " in loser_page
+    assert SUCCESS not in loser_page
+
+    network = Network.objects.get(pk=waiting.network_id)
+    assert network.status == Status.ACTIVE
+    approved = decided.status == ChangeRequestStatus.APPROVED
+    assert network.theme == ("Frivillighed og fællesskab" if approved else "Frivillighed")
+
+
+def test_two_members_deciding_at_the_same_moment_record_one_decision(waiting, direktoer, direktoer2):
+    url = f"/direktoerforum/aendringsanmodning/{waiting.pk}/"
+    results = post_at_once(url, [(direktoer, POSTS[0]), (direktoer2, POSTS[1])])
+    assert_one_decision_and_the_loser_told(waiting, direktoer, direktoer2, results)
+
+
+def test_both_requests_past_the_page_checks_still_record_one_decision(
+    monkeypatch, waiting, direktoer, direktoer2
+):
+    # The tightest interleaving: both requests have read the request as waiting and passed the
+    # page's checks before either takes the row locks. Only the locks stand between them.
+    in_the_service = threading.Barrier(2)
+    locked = services._locked
+
+    def lock_together(network):
+        in_the_service.wait(timeout=TIMEOUT)
+        return locked(network)
+
+    monkeypatch.setattr(services, "_locked", lock_together)
+    url = f"/direktoerforum/aendringsanmodning/{waiting.pk}/"
+    results = post_at_once(url, [(direktoer, POSTS[0]), (direktoer2, POSTS[1])])
+    assert_one_decision_and_the_loser_told(waiting, direktoer, direktoer2, results)
