@@ -169,6 +169,20 @@ AGENDA_URL = "/direktoerforum/dagsorden/"
 PICK_ONE_CASE = "Vælg mindst én ventende sag til dagsordenen."
 
 
+def admin_inline_forms() -> dict[str, int]:
+    """The management forms of every inline on the admin's network page, all empty: a POST that
+    changes only the network's own fields."""
+    from django.contrib import admin
+
+    from networks.admin import NetworkAdmin
+
+    prefixes = [
+        inline.model._meta.get_field(inline.fk_name or "network").remote_field.related_name
+        for inline in (inline_class(Network, admin.site) for inline_class in NetworkAdmin.inlines)
+    ]
+    return {f"{prefix}-{count}": 0 for prefix in prefixes for count in ("TOTAL_FORMS", "INITIAL_FORMS")}
+
+
 def agenda_query(*ids) -> str:
     return "?" + "&".join(f"sag={i}" for i in ids)
 

@@ -14,6 +14,7 @@ from networks.models import ChangeRequest, ChangeRequestStatus, Status, StatusCh
 from tests.factories import (
     PLANNED_START,
     add_core,
+    admin_inline_forms,
     approved_innovation_with_plan,
     at,
     fresh,
@@ -206,16 +207,13 @@ def _admin_data(network, **changes):
         "title": network.title,
         "leader": network.leader_id,
         "mandate_clarified": "on",
-        "tracks": "[]",
         "planned_start": network.planned_start.isoformat(),
         "planned_end": network.planned_end.isoformat(),
         "sprint_start": "",
         "sprint_end": "",
         "outcome_summary": "",
     }
-    for prefix in ("participants", "meetings", "decisions", "status_changes"):
-        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
-    return {**data, **changes}
+    return {**data, **admin_inline_forms(), **changes}
 
 
 def test_the_admin_shows_the_approved_content_read_only(admin_client, active):

@@ -12,7 +12,7 @@ from django.contrib.auth.models import User
 
 from networks import audit, reporting, services
 from networks.models import Network, SprintChange, Status
-from tests.factories import TRACK_OUTCOMES, api_url, as_user, at, sprint_of
+from tests.factories import TRACK_OUTCOMES, admin_inline_forms, api_url, as_user, at, sprint_of
 
 MARCH_1 = datetime.date(2027, 3, 1)
 MARCH_10 = datetime.date(2027, 3, 10)
@@ -368,9 +368,7 @@ def admin_form(network, **changes):
         "sprint_start": network.sprint_start.strftime("%d.%m.%Y"),
         "sprint_end": network.sprint_end.strftime("%d.%m.%Y"),
     }
-    for prefix in ("participants", "meetings", "decisions", "status_changes", "sprint_changes"):
-        data |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0}
-    return {**data, **changes}
+    return {**data, **admin_inline_forms(), **changes}
 
 
 def admin_url(network):
