@@ -373,10 +373,11 @@ class Participant(models.Model):
 
     def clean(self):
         self.email = (self.email or "").strip().lower()
+        errors = rules.participant_field_errors(self)
         if self.joined_on and self.left_on and self.left_on < self.joined_on:
-            raise ValidationError(
-                {"left_on": _("Udtrædelsesdatoen kan ikke ligge før den dato, deltageren kom med.")}
-            )
+            errors["left_on"] = [_("Udtrædelsesdatoen kan ikke ligge før den dato, deltageren kom med.")]
+        if errors:
+            raise ValidationError(errors)
 
 
 class Meeting(models.Model):

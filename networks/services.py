@@ -834,21 +834,6 @@ def network_cancel(*, network: Network, by, comment: str) -> Network:
 # --- Participants -----------------------------------------------------------------------------
 
 
-def _clean_participant(participant: Participant, **kwargs) -> None:
-    """The model's validation and the rules' (a commitment and a reason for none at once), as one error."""
-    errors = rules.participant_field_errors(participant)
-    if not errors:
-        participant.full_clean(**kwargs)
-        return
-    try:
-        participant.full_clean(**kwargs)
-    except ValidationError as exc:
-        for field, messages in exc.message_dict.items():
-            errors.setdefault(field, []).extend(messages)
-    if errors:
-        raise ValidationError(errors)
-
-
 @transaction.atomic
 def participant_add(*, network: Network, by, **fields) -> Participant:
     network = _locked(network)
@@ -857,7 +842,7 @@ def participant_add(*, network: Network, by, **fields) -> Participant:
     _assign(participant, fields, PARTICIPANT_FIELDS)
     if participant.joined_on is None:
         participant.joined_on = timezone.localdate()
-    _clean_participant(participant)
+    participant.full_clean()
     participant.save()
     return participant
 
@@ -868,7 +853,7 @@ def participant_update(*, participant: Participant, by, **fields) -> Participant
     network_check_change(network=network, by=by)
     participant = Participant.objects.select_for_update().get(pk=participant.pk, network=network)
     changed = _assign(participant, fields, PARTICIPANT_FIELDS)
-    _clean_participant(participant)
+    participant.full_clean()
     participant.save(update_fields=changed)
     return participant
 
@@ -1029,7 +1014,7 @@ def network_conclude_with_commitments(
                         setattr(participant, field, text)
                         changed.append(field)
             if changed:
-                _clean_participant(participant, exclude=[*others, "network"])
+                participant.full_clean(exclude=[*others, "network"])
                 participant.save(update_fields=changed)
     return network_conclude(
         network=locked,
