@@ -1,6 +1,6 @@
 from django.urls import path
 
-from networks.views import leader, lifecycle, meetings, participants
+from networks.views import follow_ups, leader, lifecycle, meetings, participants
 
 app_name = "networks"
 
@@ -19,6 +19,8 @@ urlpatterns = [
     path("netvaerk/<int:pk>/afslut/", lifecycle.network_conclude, name="conclude"),
     path("netvaerk/<int:pk>/annuller/", lifecycle.network_cancel, name="cancel"),
     path("netvaerk/<int:pk>/slet/", lifecycle.network_delete, name="delete"),
+    # Follow-ups
+    path("netvaerk/<int:pk>/opfoelgning/<int:follow_up_pk>/", follow_ups.follow_up_page, name="follow_up"),
     # Participants
     path("netvaerk/<int:pk>/deltagere/ny/", participants.participant_add, name="participant_add"),
     path("netvaerk/<int:pk>/deltagere/import/", participants.participant_import, name="participant_import"),

@@ -258,7 +258,7 @@ def _fill(leader, direktoer, innovation_type, count):
 # queue: networks with type and leader (and submitted_at), their participants, their meetings,
 # decided cases with network, type and decider,
 # portfolio: networks with type and leader, their participants, their meetings
-DASHBOARD_QUERIES = 10
+DASHBOARD_QUERIES = 11
 
 
 @pytest.mark.parametrize("count", [1, 4])

@@ -3,7 +3,7 @@
 from django.urls import path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from networks.api import reports, views
+from networks.api import follow_ups, reports, views
 
 # Row ids are 64-bit; a longer number in the address is a 404 like any unknown id, not a database error.
 MAX_ID = 2**63 - 1
@@ -36,6 +36,11 @@ urlpatterns = [
     path("networks/<api_id:pk>/meetings/", views.NetworkMeetings.as_view(), name="network-meetings"),
     path("networks/<api_id:pk>/decisions/", views.NetworkDecisions.as_view(), name="network-decisions"),
     path("networks/<api_id:pk>/history/", views.NetworkHistory.as_view(), name="network-history"),
+    path(
+        "networks/<api_id:pk>/follow-ups/<api_id:follow_up_id>/answer/",
+        follow_ups.FollowUpAnswer.as_view(),
+        name="follow-up-answer",
+    ),
     path("participants/<api_id:pk>/", views.ParticipantDetail.as_view(), name="participant-detail"),
     path("meetings/<api_id:pk>/", views.MeetingDetail.as_view(), name="meeting-detail"),
     path("reports/summary/", reports.ReportSummary.as_view(), name="report-summary"),

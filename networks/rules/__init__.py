@@ -27,6 +27,8 @@ from networks.rules.base import Action, Facts, Finding, Level, RuleFacts, is_bla
 from networks.rules.common import meeting_field_errors, meeting_plan_error, network_field_errors
 from networks.rules.spec import (
     ComplianceCheck,
+    FollowUpQuestion,
+    FollowUpQuestions,
     GuideProfile,
     MeetingPlanHelper,
     Nudge,
@@ -43,6 +45,8 @@ __all__ = [
     "ChecklistStep",
     "ComplianceCheck",
     "Finding",
+    "FollowUpQuestion",
+    "FollowUpQuestions",
     "Level",
     "MeetingPlanHelper",
     "Nudge",

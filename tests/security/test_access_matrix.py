@@ -97,7 +97,14 @@ def url_for(route: str, world) -> str:
         pk = meeting.pk
     else:
         pk = network.pk
-    values = {"pk": pk, "participant_pk": participant.pk, "meeting_pk": meeting.pk}
+    follow_up = world["follow_up"].pk
+    values = {
+        "pk": pk,
+        "participant_pk": participant.pk,
+        "meeting_pk": meeting.pk,
+        "follow_up_pk": follow_up,
+        "follow_up_id": follow_up,
+    }
     if is_admin(route):
         model = _admin_model(route)
         if model is not None and model._meta.proxy:
