@@ -18,6 +18,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from networks import services
 from networks.dates import add_months
 from networks.models import (
     ActorCategory,
@@ -394,3 +395,13 @@ def add_networks(count, types, leader, other_leader, direktoer):
             person(network, "Borger", category=ActorCategory.CITIZEN)
             meeting(network, day + datetime.timedelta(days=3), attendees=core)
             meeting(network, day + datetime.timedelta(days=9), MeetingStatus.CANCELLED)
+
+
+# --- Follow-ups ---------------------------------------------------------------------------------
+
+
+def conclude_on(clock, network, day: datetime.date, *, outcome="Nye besøgsvenner på plejecentret."):
+    """Conclude an active network at 10:00 in Copenhagen on `day` (its follow-ups count from that
+    day), with `clock` the test's `time_machine`; it stays there: move it on to the day a test is about."""
+    clock.move_to(at(day), tick=False)
+    return services.network_conclude(network=network, by=network.leader, outcome_summary=outcome)
