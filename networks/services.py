@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -529,6 +530,8 @@ def follow_up_answer(*, follow_up: FollowUp, by, answers: Mapping) -> FollowUp:
     follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk, network=network)
     follow_up.network = network
     follow_up_check_answer(follow_up=follow_up, by=by)
+    # The questions may be asked of the participants (learning): read them once, not per question.
+    prefetch_related_objects([network], "participants")
     questions = rules.spec_for(network.type).follow_up
     if questions is None:
         raise DomainError(_("Denne netværkstype har ingen opfølgningsspørgsmål."), code="no_questions")
