@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from networks import services
 from networks.dates import add_months
 from networks.models import FollowUp, NetworkType
+from networks.reporting import ReportFilter, cache
 from tests.factories import add_meetings, at, conclude_on, ready_to_start
 
 AUGUST_31 = datetime.date(2027, 8, 31)
@@ -375,3 +376,16 @@ def test_the_start_page_lists_the_follow_ups_to_answer(client, concluded_welfare
     assert page_url(follow_up) in response.content.decode()
     answer(follow_up, leader, IN_OPERATION)
     assert list(client.get("/").context["follow_ups_due"]) == []
+
+
+def test_an_answer_reaches_the_cached_report_at_once(concluded_welfare, leader, time_machine):
+    follow_up = concluded_welfare.follow_ups.get()
+    time_machine.move_to(at(follow_up.due), tick=False)
+
+    def welfare_row():
+        figures = cache.cached_summary(ReportFilter.from_params({}), today=follow_up.due)
+        return next(row for row in figures["follow_ups"] if row["type"] == "welfare")
+
+    assert (welfare_row()["due"], welfare_row()["answered"]) == (1, 0)
+    answer(follow_up, leader, IN_OPERATION)
+    assert welfare_row()["answered"] == 1
