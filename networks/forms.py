@@ -910,3 +910,34 @@ class ReportFilterForm(forms.Form):
             # A reversed period is not half a period: neither end is used.
             cleaned.pop("fra", None)
         return cleaned
+
+
+# --- Follow-ups -----------------------------------------------------------------------------------
+
+
+class FollowUpForm(forms.Form):
+    """The type's follow-up questions (`TypeSpec.follow_up`), one field each.
+
+    Every field is optional here: which answers are required, and what a valid one is, the type's
+    `validate` says through `services.follow_up_answer`, so the page and the API refuse the same
+    answers with the same words."""
+
+    def __init__(self, *args, questions: tuple[rules.FollowUpQuestion, ...] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        for question in questions:
+            if question.choices:
+                field = forms.ChoiceField(
+                    label=question.label,
+                    help_text=question.help,
+                    choices=question.choices,
+                    required=False,
+                    widget=forms.RadioSelect,
+                )
+            else:
+                field = forms.CharField(
+                    label=question.label,
+                    help_text=question.help,
+                    required=False,
+                    widget=forms.Textarea(attrs={"rows": 3}),
+                )
+            self.fields[question.key] = field

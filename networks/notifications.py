@@ -141,3 +141,20 @@ def change_request_decided(change_request: ChangeRequest) -> int:
         },
         [network.leader.email],
     )
+
+
+def network_concluded(network: Network) -> int:
+    """Tell Direktørforum's members what came of an innovation network they approved, when it
+    concludes (its leader, if a member, wrote the summary and is not told)."""
+    members = direktoerforum_members().exclude(pk=network.leader_id)
+    return _send(
+        _("Afsluttet: %(title)s") % {"title": network.title},
+        "emails/network_concluded.txt",
+        {
+            "network": network,
+            "leader_name": roles.display_name(network.leader),
+            "follow_ups": list(network.follow_ups.all()),
+            "case_url": absolute_url(reverse("direktoerforum:case", args=[network.pk])),
+        },
+        (member.email for member in members),
+    )

@@ -25,7 +25,16 @@ from django.utils.translation import ngettext
 
 from networks import notifications, rules, selectors
 from networks.dates import iso_week_key
-from networks.models import OPEN_STATUSES, Meeting, MeetingStatus, Network, ReminderKind, SentReminder
+from networks.models import (
+    OPEN_STATUSES,
+    FollowUp,
+    Meeting,
+    MeetingStatus,
+    Network,
+    ReminderKind,
+    SentReminder,
+    Status,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +110,32 @@ def network_nudges(today: datetime.date):
                 )
 
 
+def follow_ups_due(today: datetime.date):
+    """A follow-up that has fallen due and is not answered, to the leader of its concluded network:
+    once per follow-up (a run missed on the due day still sends it the next day)."""
+    follow_ups = (
+        FollowUp.objects.filter(answered_at__isnull=True, due__lte=today, network__status=Status.CONCLUDED)
+        .select_related("network", "network__leader")
+        .order_by("due", "pk")
+    )
+    for follow_up in follow_ups:
+        network = follow_up.network
+        yield Reminder(
+            ReminderKind.FOLLOW_UP_DUE,
+            f"follow_up:{follow_up.pk}",
+            network.leader,
+            _("Opfølgning på %(title)s skal besvares") % {"title": network.title},
+            "emails/reminder_follow_up.txt",
+            {
+                "network": network,
+                "follow_up": follow_up,
+                "follow_up_url": notifications.absolute_url(
+                    reverse("networks:follow_up", args=[network.pk, follow_up.pk])
+                ),
+            },
+        )
+
+
 def direktoerforum_digest(today: datetime.date):
     waiting_days = settings.REMINDER_CASE_WAITING_DAYS
     cases = [
@@ -141,7 +176,7 @@ def direktoerforum_digest(today: datetime.date):
         )
 
 
-SOURCES = (meetings_tomorrow, network_nudges, direktoerforum_digest)
+SOURCES = (meetings_tomorrow, network_nudges, follow_ups_due, direktoerforum_digest)
 
 
 def send_due(today: datetime.date | None = None) -> Counter:

@@ -5,9 +5,10 @@ meetings adds `.with_related()`; a list that shows findings or progress but not 
 `with_rule_facts` for what the rules need, in two grouped queries.
 """
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import (
     Case,
@@ -24,6 +25,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Length, Trim, TruncDate
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 
 from networks import roles, rules
 from networks.models import (
@@ -32,6 +34,7 @@ from networks.models import (
     ChangeRequest,
     ChangeRequestStatus,
     Decision,
+    FollowUp,
     Meeting,
     MeetingStatus,
     Network,
@@ -263,6 +266,17 @@ def direktoerforum_portfolio() -> QuerySet[Network]:
     )
 
 
+def direktoerforum_concluded() -> QuerySet[Network]:
+    """Concluded innovation networks, the most recently concluded first, with their follow-ups
+    (one query more, whatever the number of networks): what came of what Direktørforum approved."""
+    return (
+        Network.objects.select_related("type", "leader")
+        .filter(type__requires_approval=True, status=Status.CONCLUDED)
+        .prefetch_related("follow_ups")
+        .order_by("-concluded_at", "-pk")
+    )
+
+
 def recent_decisions(limit: int = 20) -> QuerySet[Decision]:
     return Decision.objects.select_related("network", "network__type", "decided_by").order_by(
         "-decided_at", "-pk"
@@ -303,3 +317,66 @@ def change_request_for_user(user, pk) -> ChangeRequest:
         )
     except (ChangeRequest.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+
+
+# --- Follow-ups -------------------------------------------------------------------------------
+
+FOLLOW_UP_STATUS_LABELS = {
+    "upcoming": gettext_lazy("kommende"),
+    "due": gettext_lazy("skal besvares"),
+    "answered": gettext_lazy("besvaret"),
+}
+
+
+@dataclass
+class FollowUpRow:
+    """A follow-up as the pages show it: its status on a day, and its answers as (label, text) lines."""
+
+    follow_up: FollowUp
+    status: str
+    answers: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def status_label(self) -> str:
+        return str(FOLLOW_UP_STATUS_LABELS[self.status])
+
+
+def follow_up_rows(network: Network, today: datetime.date) -> list[FollowUpRow]:
+    """The network's follow-ups, soonest first: from `network.follow_ups` (one query, none if
+    prefetched). Only a concluded network has any, so no other costs a query."""
+    if network.status != Status.CONCLUDED:
+        return []
+    questions = rules.spec_for(network.type).follow_up
+    return [
+        FollowUpRow(
+            follow_up,
+            follow_up.status_on(today),
+            questions.shown(follow_up.answers) if questions and follow_up.is_answered else [],
+        )
+        for follow_up in network.follow_ups.all()
+    ]
+
+
+def follow_ups_due_for(user, today: datetime.date) -> QuerySet[FollowUp]:
+    """The follow-ups the user must answer now: fallen due on their concluded networks, not answered."""
+    return (
+        FollowUp.objects.filter(
+            network__leader=user,
+            network__status=Status.CONCLUDED,
+            answered_at__isnull=True,
+            due__lte=today,
+        )
+        .select_related("network")
+        .order_by("due", "pk")
+    )
+
+
+def follow_up_for_user(user, network_pk, pk) -> FollowUp:
+    """The follow-up of a network the user may see; otherwise 404."""
+    network = network_for_user(user, network_pk)
+    try:
+        follow_up = network.follow_ups.get(pk=pk)
+    except (FollowUp.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    follow_up.network = network
+    return follow_up

@@ -19,11 +19,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from networks import notifications, roles, rules
+from networks.dates import add_months
 from networks.models import (
     EDITABLE_STATUSES,
     OPEN_STATUSES,
@@ -31,6 +33,7 @@ from networks.models import (
     ChangeRequestStatus,
     Decision,
     DecisionOutcome,
+    FollowUp,
     Meeting,
     Network,
     NetworkType,
@@ -818,7 +821,11 @@ def network_conclude(
         fields.append("track_outcomes")
     _refuse_if_blocked(network, rules.Action.CONCLUDE, _("Netværket kan ikke afsluttes endnu. Ret først:"))
     network.concluded_at = timezone.now()
-    return _move(network, to=Status.CONCLUDED, by=by, comment=comment, fields=fields)
+    _move(network, to=Status.CONCLUDED, by=by, comment=comment, fields=fields)
+    _plan_follow_ups(network)
+    if network.type.requires_approval:
+        notifications.after_commit(notifications.network_concluded, network)
+    return network
 
 
 @transaction.atomic
@@ -829,6 +836,68 @@ def network_cancel(*, network: Network, by, comment: str) -> Network:
     if not comment:
         raise DomainError(_("Skriv, hvorfor netværket annulleres."), code="comment_required")
     return _move(network, to=Status.CANCELLED, by=by, comment=comment)
+
+
+# --- Follow-ups -------------------------------------------------------------------------------
+
+
+def _plan_follow_ups(network: Network) -> None:
+    """One follow-up per month count in the type's `follow_up_months`, counted from the local day
+    the network concluded (31 August + 3 months is 30 November)."""
+    concluded_on = timezone.localdate(network.concluded_at)
+    FollowUp.objects.bulk_create(
+        FollowUp(network=network, months=months, due=add_months(concluded_on, months))
+        for months in sorted(network.type.follow_up_months or [])
+    )
+
+
+def _day(day: datetime.date) -> str:
+    return date_format(day, "j. F Y")
+
+
+def follow_up_check_answer(*, follow_up: FollowUp, by, today: datetime.date | None = None) -> None:
+    """The leader answers a follow-up once, from the day it falls due."""
+    _require_leader(follow_up.network, by)
+    if follow_up.is_answered:
+        answered_at = timezone.localtime(follow_up.answered_at)
+        raise DomainError(
+            _("Opfølgningen er allerede besvaret den %(day)s kl. %(time)s og kan ikke ændres.")
+            % {"day": _day(answered_at.date()), "time": date_format(answered_at, "H.i")},
+            code="already_answered",
+        )
+    today = today or timezone.localdate()
+    if today < follow_up.due:
+        raise DomainError(
+            _("Opfølgningen kan først besvares fra den %(day)s.") % {"day": _day(follow_up.due)},
+            code="not_due",
+        )
+
+
+@transaction.atomic
+def follow_up_answer(*, follow_up: FollowUp, by, answers: Mapping) -> FollowUp:
+    """Record the leader's answers to the type's follow-up questions; invalid answers are a
+    `ValidationError` keyed by question, and nothing is saved."""
+    network = _locked(follow_up.network)
+    follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk, network=network)
+    follow_up.network = network
+    follow_up_check_answer(follow_up=follow_up, by=by)
+    # The questions may be asked of the participants (learning): read them once, not per question.
+    prefetch_related_objects([network], "participants")
+    questions = rules.spec_for(network.type).follow_up
+    if questions is None:
+        raise DomainError(_("Denne netværkstype har ingen opfølgningsspørgsmål."), code="no_questions")
+    if not isinstance(answers, Mapping):
+        raise ValidationError(_("Svarene skal sendes som et objekt med ét felt pr. spørgsmål."))
+    errors = questions.validate(answers, network)
+    asked = {question.key for question in questions.questions(network)}
+    errors.update({key: [_("Ukendt spørgsmål.")] for key in answers if key not in asked})
+    if errors:
+        raise ValidationError(errors)
+    follow_up.answers = questions.record(answers, network)
+    follow_up.answered_by = by
+    follow_up.answered_at = timezone.now()
+    follow_up.save(update_fields=["answers", "answered_by", "answered_at"])
+    return follow_up
 
 
 # --- Participants -----------------------------------------------------------------------------

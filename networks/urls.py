@@ -1,6 +1,6 @@
 from django.urls import path
 
-from networks.views import change_requests, leader, lifecycle, meetings, participants
+from networks.views import change_requests, follow_ups, leader, lifecycle, meetings, participants
 
 app_name = "networks"
 
@@ -24,6 +24,8 @@ urlpatterns = [
         change_requests.change_request_create,
         name="change_request_create",
     ),
+    # Follow-ups
+    path("netvaerk/<int:pk>/opfoelgning/<int:follow_up_pk>/", follow_ups.follow_up_page, name="follow_up"),
     # Participants
     path("netvaerk/<int:pk>/deltagere/ny/", participants.participant_add, name="participant_add"),
     path("netvaerk/<int:pk>/deltagere/import/", participants.participant_import, name="participant_import"),

@@ -449,3 +449,13 @@ def approved_innovation_with_plan(leader, direktoer, innovation_type, title="Vel
     services.network_submit(network=network, by=leader)
     services.network_approve(network=network, by=direktoer)
     return fresh(network)
+
+
+# --- Follow-ups ---------------------------------------------------------------------------------
+
+
+def conclude_on(clock, network, day: datetime.date, *, outcome="Nye besøgsvenner på plejecentret."):
+    """Conclude an active network at 10:00 in Copenhagen on `day` (its follow-ups count from that
+    day), with `clock` the test's `time_machine`; it stays there: move it on to the day a test is about."""
+    clock.move_to(at(day), tick=False)
+    return services.network_conclude(network=network, by=network.leader, outcome_summary=outcome)

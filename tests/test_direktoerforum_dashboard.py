@@ -8,7 +8,8 @@ from django.contrib.auth.models import Group
 
 from networks import roles, services
 from networks.models import ActorCategory
-from tests.factories import add_core, ready_to_start, sprint_of
+from networks.views import direktoerforum
+from tests.factories import add_core, conclude_on, ready_to_start, sprint_of
 
 URL = "/direktoerforum/"
 CPH = ZoneInfo("Europe/Copenhagen")
@@ -258,8 +259,9 @@ def _fill(leader, direktoer, innovation_type, count):
 # queue: networks with type and leader (and submitted_at), their participants, their meetings,
 # waiting change requests with network, type, leader and requester,
 # decided cases with network, type and decider,
-# portfolio: networks with type and leader, their participants, their meetings
-DASHBOARD_QUERIES = 11
+# portfolio: networks with type and leader, their participants, their meetings,
+# the concluded innovation networks (their follow-ups only when there are any)
+DASHBOARD_QUERIES = 12
 
 
 @pytest.mark.parametrize("count", [1, 4])
@@ -281,3 +283,94 @@ def test_a_member_who_is_also_a_leader_sees_the_dashboard(client, leader, submit
     response = client.get(URL)
     assert response.status_code == 200
     assert [row["network"] for row in response.context["queue"]] == [submitted_innovation]
+
+
+# --- What came of the approved networks -------------------------------------------------------
+
+
+def concluded_innovation(leader, direktoer, innovation_type, title, day, time_machine):
+    network = ready_to_start(innovation(leader, innovation_type, title))
+    services.network_submit(network=network, by=leader)
+    services.network_approve(network=network, by=direktoer)
+    services.network_start(network=network, by=leader)
+    return conclude_on(time_machine, network, day, outcome=f"Resultat af {title}")
+
+
+def test_the_concluded_innovation_networks_show_outcome_and_follow_ups_newest_first(
+    client, leader, direktoer, innovation_type, time_machine
+):
+    older = concluded_innovation(
+        leader, direktoer, innovation_type, "Ældre", datetime.date(2027, 5, 3), time_machine
+    )
+    newer = concluded_innovation(
+        leader, direktoer, innovation_type, "Nyere", datetime.date(2027, 8, 31), time_machine
+    )
+    follow_up = older.follow_ups.get(months=3)
+    time_machine.move_to(at(follow_up.due), tick=False)
+    services.follow_up_answer(
+        follow_up=follow_up,
+        by=leader,
+        answers={"effect": "Ny frivilligpolitik", "next_steps": "Udvalget følger"},
+    )
+    client.force_login(direktoer)
+    response = client.get(URL)
+    rows = response.context["concluded"]
+    assert [row["network"] for row in rows] == [newer, older]
+    assert [(f.follow_up.months, f.status_label) for f in rows[1]["follow_ups"]] == [
+        (3, "besvaret"),
+        (12, "kommende"),
+    ]
+    page = response.content.decode()
+    assert "Resultat af Nyere" in page
+    assert "Ny frivilligpolitik" in page
+
+
+def test_the_concluded_networks_come_a_page_at_a_time(
+    client, leader, direktoer, innovation_type, time_machine, monkeypatch
+):
+    monkeypatch.setattr(direktoerforum, "CONCLUDED_PAGE_SIZE", 1)
+    first = concluded_innovation(
+        leader, direktoer, innovation_type, "Først", datetime.date(2027, 5, 3), time_machine
+    )
+    last = concluded_innovation(
+        leader, direktoer, innovation_type, "Sidst", datetime.date(2027, 6, 3), time_machine
+    )
+    client.force_login(direktoer)
+    page_one = client.get(URL)
+    assert [row["network"] for row in page_one.context["concluded"]] == [last]
+    assert page_one.context["concluded_page"]["next"] == 2
+    assert [row["network"] for row in client.get(URL + "?afsluttede=2").context["concluded"]] == [first]
+
+
+# session, user, groups; the queue (empty, so nothing prefetched); waiting change requests; decided
+# cases; the portfolio (empty); the concluded innovation networks, their follow-ups.
+CONCLUDED_DASHBOARD_QUERIES = 9
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_the_concluded_networks_cost_the_same_queries_however_many(
+    client, leader, direktoer, innovation_type, time_machine, count, django_assert_num_queries
+):
+    for number in range(count):
+        concluded_innovation(
+            leader, direktoer, innovation_type, f"N{number}", datetime.date(2027, 5, 3), time_machine
+        )
+    client.force_login(direktoer)
+    with django_assert_num_queries(CONCLUDED_DASHBOARD_QUERIES):
+        response = client.get(URL)
+    assert len(response.context["concluded"]) == count
+
+
+def test_the_case_page_of_a_concluded_network_shows_outcome_and_follow_ups(
+    client, leader, direktoer, innovation_type, time_machine
+):
+    network = concluded_innovation(
+        leader, direktoer, innovation_type, "Afsluttet", datetime.date(2027, 8, 31), time_machine
+    )
+    client.force_login(direktoer)
+    response = client.get(f"/direktoerforum/sag/{network.pk}/")
+    page = response.content.decode()
+    assert "Resultat af Afsluttet" in page
+    assert "Afsluttet den 31. august 2027." in page
+    assert [row.follow_up.months for row in response.context["follow_ups"]] == [3, 12]
+    assert "Forfalder den 30. november 2027" in page

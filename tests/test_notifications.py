@@ -15,7 +15,7 @@ from django.db import transaction
 
 from networks import roles, services
 from networks.models import Decision, DecisionOutcome, Network, Status
-from tests.factories import make_user
+from tests.factories import at, make_user
 
 SUBJECT = "Ny sag til Direktørforum: Velfærd med frivillige"
 
@@ -297,3 +297,40 @@ def test_a_failing_mail_server_does_not_undo_the_submission(
     submit(draft_innovation, leader, django_capture_on_commit_callbacks)
     assert Network.objects.get(pk=draft_innovation.pk).status == Status.SUBMITTED
     assert "Could not send network_submitted" in caplog.text
+
+
+# --- An innovation network concludes --------------------------------------------------------------
+
+
+def conclude(network, leader, capture, time_machine):
+    time_machine.move_to(at(datetime.date(2027, 8, 31)), tick=False)
+    with capture(execute=True):
+        return services.network_conclude(
+            network=network, by=leader, outcome_summary="Frivillighed står nu i alle sektorplaner."
+        )
+
+
+def test_direktoerforum_is_told_when_an_innovation_network_it_approved_concludes(
+    emails, active_innovation, leader, mailoutbox, django_capture_on_commit_callbacks, time_machine
+):
+    conclude(active_innovation, leader, django_capture_on_commit_callbacks, time_machine)
+    assert sorted(address for message in mailoutbox for address in message.to) == [
+        "dan@albertslund.dk",
+        "dorte@albertslund.dk",
+    ]
+    message = mailoutbox[0]
+    assert message.subject == f"Afsluttet: {active_innovation.title}"
+    assert f"Innovationsnetværket “{active_innovation.title}”, som Direktørforum godkendte, er afsluttet" in (
+        message.body
+    )
+    assert "Frivillighed står nu i alle sektorplaner." in message.body
+    assert "efter 3 måneder, den 30. november 2027" in message.body
+    assert "efter 12 måneder, den 31. august 2028" in message.body
+    assert f"/direktoerforum/sag/{active_innovation.pk}/" in message.body
+
+
+def test_direktoerforum_is_not_told_when_a_welfare_network_concludes(
+    emails, active_welfare, leader, mailoutbox, django_capture_on_commit_callbacks, time_machine
+):
+    conclude(active_welfare, leader, django_capture_on_commit_callbacks, time_machine)
+    assert mailoutbox == []

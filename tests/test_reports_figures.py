@@ -11,7 +11,7 @@ import datetime
 import pytest
 
 from networks import reporting, rules
-from networks.models import Meeting, MeetingStatus, Network, NetworkType, Status
+from networks.models import FollowUp, Meeting, MeetingStatus, Network, NetworkType, Status
 from tests.factories import REPORT_DAY, at, make_network
 
 pytestmark = pytest.mark.django_db
@@ -439,3 +439,53 @@ def test_the_summary_is_json_serialisable(world):
     import json
 
     assert json.loads(json.dumps(summary())) == summary()
+
+
+# --- Follow-ups -----------------------------------------------------------------------------------
+
+
+def test_follow_up_rates_and_what_the_answers_say_per_type(network_types, leader):
+    welfare, learning = (NetworkType.objects.get(code=code) for code in ("welfare", "learning"))
+    answered_at = at(REPORT_DAY - datetime.timedelta(days=1))
+
+    def follow_up(type_, due, answers=None):
+        network = make_network(
+            type_, leader, f"{type_.code} {due}", status=Status.CONCLUDED, concluded=D(2026, 9, 1)
+        )
+        return FollowUp.objects.create(
+            network=network,
+            months=3,
+            due=due,
+            answers=answers or {},
+            answered_by=leader if answers else None,
+            answered_at=answered_at if answers else None,
+        )
+
+    follow_up(welfare, REPORT_DAY, {"in_operation": "yes", "owner": "Plejecentret"})  # due today
+    follow_up(welfare, REPORT_DAY - datetime.timedelta(days=10))  # due, not answered
+    follow_up(welfare, REPORT_DAY - datetime.timedelta(days=20), {"in_operation": "no", "owner": ""})
+    follow_up(welfare, REPORT_DAY + datetime.timedelta(days=1))  # due tomorrow: not counted
+    uses = [{"use": "yes"}, {"use": "partly"}, {"use": "not_yet"}]
+    follow_up(learning, D(2027, 1, 5), {"participants": uses})
+    follow_up(learning, D(2027, 2, 5), {"participants": [{"use": "not_yet"}]})
+
+    rows = {row["type"]: row for row in summary()["follow_ups"]}
+
+    assert (rows["welfare"]["due"], rows["welfare"]["answered"], rows["welfare"]["percent"]) == (3, 2, 67)
+    assert rows["welfare"]["figure"] == {
+        "label": "Løsninger helt eller delvist i drift",
+        "counted": 1,
+        "of": 2,
+        "fraction": 0.5,
+        "percent": 50,
+    }
+    assert (rows["learning"]["due"], rows["learning"]["answered"], rows["learning"]["percent"]) == (2, 2, 100)
+    assert (rows["learning"]["figure"]["counted"], rows["learning"]["figure"]["of"]) == (2, 4)
+    # Nothing due: no rate, rather than 0 %.
+    assert (rows["innovation"]["due"], rows["innovation"]["percent"], rows["innovation"]["figure"]) == (
+        0,
+        None,
+        None,
+    )
+    # The type filter narrows the rows to the type.
+    assert [row["type"] for row in summary(type="welfare")["follow_ups"]] == ["welfare"]

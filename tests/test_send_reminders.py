@@ -16,7 +16,7 @@ from django.core.management import CommandError, call_command
 
 from networks import reminders, roles, services
 from networks.models import MeetingStatus, Network, ReminderKind, SentReminder
-from tests.factories import TRACK_OUTCOMES, add_meetings, make_user, ready_to_start
+from tests.factories import TRACK_OUTCOMES, add_meetings, conclude_on, make_user, ready_to_start
 
 CPH = ZoneInfo("Europe/Copenhagen")
 
@@ -209,7 +209,9 @@ def test_a_sprint_ended_without_conclusion_is_reminded_once(active_welfare, mail
 
 
 @pytest.mark.parametrize("day", [datetime.date(2027, 3, 25), datetime.date(2027, 3, 29)])
-def test_a_concluded_network_gets_no_sprint_reminder(leader, active_welfare, mailoutbox, day):
+def test_a_concluded_network_gets_no_sprint_reminder(leader, active_welfare, mailoutbox, day, time_machine):
+    # Concluded in the sprint's last week: its follow-ups fall due months after these days.
+    time_machine.move_to(at(datetime.date(2027, 3, 20)), tick=False)
     services.network_conclude(
         network=active_welfare, by=leader, outcome_summary="Nye besøgsvenner.", track_outcomes=TRACK_OUTCOMES
     )
@@ -492,3 +494,45 @@ def test_nothing_due_sends_nothing(network_types, mailoutbox):
     assert mailoutbox == []
     assert "Sendt: 0 påmindelse(r)." in output
     assert Network.objects.count() == 0
+
+
+# --- Follow-ups falling due -------------------------------------------------------------------
+
+
+@pytest.fixture
+def concluded_welfare(active_welfare, leader_email, time_machine):
+    return conclude_on(time_machine, active_welfare, datetime.date(2027, 8, 31))
+
+
+def test_no_follow_up_reminder_the_day_before_it_is_due(concluded_welfare, mailoutbox):
+    run(concluded_welfare.follow_ups.get().due - datetime.timedelta(days=1))
+    assert mailoutbox == []
+    assert sent(ReminderKind.FOLLOW_UP_DUE) == 0
+
+
+def test_the_leader_is_reminded_on_the_day_a_follow_up_falls_due(concluded_welfare, mailoutbox):
+    follow_up = concluded_welfare.follow_ups.get()
+    run(follow_up.due)
+    (message,) = mailoutbox
+    assert message.to == ["lene@albertslund.dk"]
+    assert message.subject == "Opfølgning på Frivillige mod ensomhed skal besvares"
+    assert "netværket “Frivillige mod ensomhed” blev afsluttet" in message.body
+    assert "(fra den 30. november 2027)" in message.body
+    assert f"/netvaerk/{concluded_welfare.pk}/opfoelgning/{follow_up.pk}/" in message.body
+
+
+def test_a_follow_up_reminder_is_sent_once_however_often_it_runs(concluded_welfare, mailoutbox):
+    due = concluded_welfare.follow_ups.get().due
+    run(due)
+    run(due)
+    run(due + datetime.timedelta(days=1))
+    assert len(mailoutbox) == 1
+    assert sent(ReminderKind.FOLLOW_UP_DUE) == 1
+
+
+def test_an_answered_follow_up_is_not_reminded(concluded_welfare, leader, mailoutbox, time_machine):
+    follow_up = concluded_welfare.follow_ups.get()
+    time_machine.move_to(at(follow_up.due), tick=False)
+    services.follow_up_answer(follow_up=follow_up, by=leader, answers={"in_operation": "no"})
+    run(follow_up.due)
+    assert mailoutbox == []

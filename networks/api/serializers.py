@@ -10,6 +10,7 @@ import datetime
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -18,6 +19,7 @@ from networks import rules
 from networks.dates import EARLIEST_DATE, LATEST_DATE
 from networks.models import (
     Decision,
+    FollowUp,
     Meeting,
     Network,
     NetworkType,
@@ -210,6 +212,41 @@ class NetworkSerializer(ModelSerializer):
     @extend_schema_field(FindingSerializer(many=True))
     def get_findings(self, network) -> list[dict[str, str]]:
         return [finding.as_dict() for finding in rules.findings(network)]
+
+
+class FollowUpSerializer(serializers.ModelSerializer):
+    """En opfølgning nogle måneder efter afslutningen. `status`: `upcoming` (kommende), `due` (skal
+    besvares) eller `answered` (besvaret). `answers` har typens egen form: innovation `effect` og
+    `next_steps`; velfærd `in_operation` (`yes`/`partly`/`no`) og `owner`; læring `participants`
+    med `name`, `commitment`, `use` (`yes`/`partly`/`not_yet`) og `note` for hver deltager."""
+
+    status = serializers.SerializerMethodField()
+    answers = serializers.DictField(read_only=True)
+
+    class Meta:
+        model = FollowUp
+        fields = ["id", "months", "due", "status", "answers", "answered_at"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=["upcoming", "due", "answered"]))
+    def get_status(self, follow_up) -> str:
+        return follow_up.status_on(self.context.get("today") or timezone.localdate())
+
+
+class NetworkDetailSerializer(NetworkSerializer):
+    """Et netværk med dets opfølgninger (kun et afsluttet netværk har nogen)."""
+
+    follow_ups = serializers.SerializerMethodField()
+
+    class Meta(NetworkSerializer.Meta):
+        fields = [*NetworkSerializer.Meta.fields, "follow_ups"]
+
+    @extend_schema_field(FollowUpSerializer(many=True))
+    def get_follow_ups(self, network) -> list[dict]:
+        # Only a concluded network has follow-ups, so no other network costs a query.
+        if network.status != Status.CONCLUDED:
+            return []
+        return FollowUpSerializer(network.follow_ups.all(), many=True, context=self.context).data
 
 
 class NetworkFilterSerializer(serializers.Serializer):

@@ -3,7 +3,7 @@
 from django.urls import path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from networks.api import change_requests, reports, views
+from networks.api import change_requests, follow_ups, reports, views
 
 # Row ids are 64-bit; a longer number in the address is a 404 like any unknown id, not a database error.
 MAX_ID = 2**63 - 1
@@ -45,6 +45,11 @@ urlpatterns = [
         "networks/<api_id:pk>/change-requests/<api_id:change_request_pk>/decision/",
         change_requests.ChangeRequestDecision.as_view(),
         name="change-request-decision",
+    ),
+    path(
+        "networks/<api_id:pk>/follow-ups/<api_id:follow_up_id>/answer/",
+        follow_ups.FollowUpAnswer.as_view(),
+        name="follow-up-answer",
     ),
     path("participants/<api_id:pk>/", views.ParticipantDetail.as_view(), name="participant-detail"),
     path("meetings/<api_id:pk>/", views.MeetingDetail.as_view(), name="meeting-detail"),

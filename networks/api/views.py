@@ -118,7 +118,7 @@ class TokenView(RequestLanguageMixin, ObtainAuthToken):
 def _network_response(request, network: Network, *, status_code=status.HTTP_200_OK) -> Response:
     # Read again through the selector, so findings are computed from the stored state.
     network = selectors.network_for_user(request.user, network.pk)
-    return Response(serializers.NetworkSerializer(network).data, status=status_code)
+    return Response(serializers.NetworkDetailSerializer(network).data, status=status_code)
 
 
 class NetworkList(APIView):
@@ -146,7 +146,7 @@ class NetworkList(APIView):
     @extend_schema(
         tags=["networks"],
         summary="Opret et netværk (opretteren bliver leder)",
-        responses={201: serializers.NetworkSerializer, **_errors(400, 403)},
+        responses={201: serializers.NetworkDetailSerializer, **_errors(400, 403)},
     )
     def post(self, request):
         serializer = serializers.NetworkSerializer(data=request.data)
@@ -156,16 +156,17 @@ class NetworkList(APIView):
 
 
 class NetworkDetail(APIView):
-    serializer_class = serializers.NetworkSerializer
+    # With the follow-ups; a client may send them back unchanged with a PATCH.
+    serializer_class = serializers.NetworkDetailSerializer
 
-    @extend_schema(tags=["networks"], responses={200: serializers.NetworkSerializer, **_errors()})
+    @extend_schema(tags=["networks"], responses={200: serializers.NetworkDetailSerializer, **_errors()})
     def get(self, request, pk):
         return Response(self.get_serializer(selectors.network_for_user(request.user, pk)).data)
 
     @extend_schema(
         tags=["networks"],
         summary="Ret et netværk (kun lederen, kun mens det kan ændres)",
-        responses={200: serializers.NetworkSerializer, **_errors(400, 403, 409)},
+        responses={200: serializers.NetworkDetailSerializer, **_errors(400, 403, 409)},
     )
     def patch(self, request, pk):
         network = selectors.network_for_user(request.user, pk)
@@ -220,7 +221,7 @@ class NetworkTransitions(APIView):
             "afvis og ønsk ændringer kræver `comment`), `start` og `conclude` (lederen), `cancel` "
             "(lederen eller en administrator; kræver `comment`)."
         ),
-        responses={200: serializers.NetworkSerializer, **_errors(400, 403, 409)},
+        responses={200: serializers.NetworkDetailSerializer, **_errors(400, 403, 409)},
     )
     def post(self, request, pk):
         network = selectors.network_for_user(request.user, pk)

@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils import translation
 
-from networks.models import Decision, Meeting, Network, Participant, StatusChange
+from networks.models import Decision, FollowUp, Meeting, Network, Participant, StatusChange
 from networks.reporting.figures import summary
 from networks.reporting.filter import ReportFilter
 
@@ -24,16 +24,22 @@ PAGE_ROWS = 50
 # `data_version`); this is the longest they live regardless, for the changes it cannot see.
 CACHE_SECONDS = 15 * 60
 # Part of every cached key: change it when what `page_figures` or `cached_summary` caches changes shape.
-PAGE_FORMAT = 1
+PAGE_FORMAT = 2
 
 
 def _version_sources() -> list[tuple[str, str]]:
     """(table, column) pairs whose maximum grows with every change the report counts: each
     counted table's highest id (rows added, also by bulk_create), and each audit-history table's
-    highest history id (every save and delete through the ORM records a history row)."""
+    highest history id (every save and delete through the ORM records a history row), and the
+    latest time a follow-up was answered."""
     models = [Network, Participant, Meeting, Decision, StatusChange]
     histories = [model.history.model for model in models if hasattr(model, "history")]
-    return [(model._meta.db_table, model._meta.pk.column) for model in [*models, *histories]]
+    # Follow-ups keep no history; each is answered once, so the latest answer's time grows instead.
+    answered = (FollowUp._meta.db_table, FollowUp._meta.get_field("answered_at").column)
+    return [
+        *((model._meta.db_table, model._meta.pk.column) for model in [*models, FollowUp, *histories]),
+        answered,
+    ]
 
 
 def data_version() -> str:

@@ -3,7 +3,7 @@
 `summary(report_filter)` is every figure the report page shows, as JSON-serialisable data: the
 page renders it, and the API returns it. Each figure is one grouped query (or a sorted list
 fetched in one query; figures over the same rows share one, with conditional aggregation or UNION
-ALL), so the number of queries does not grow with the number of networks: eight in all.
+ALL), so the number of queries does not grow with the number of networks: nine in all.
 
 Where a figure depends on a network's type, the type's spec says what it is (`networks.rules`):
 the compliance figures are the type's own (`compliance.py`), "sprint ended" is read for the types
@@ -41,6 +41,7 @@ from networks.models import (
     ActorCategory,
     Decision,
     DecisionOutcome,
+    FollowUp,
     Meeting,
     MeetingStatus,
     Network,
@@ -481,6 +482,49 @@ def participants(report_filter: ReportFilter) -> dict:
     }
 
 
+def follow_ups(report_filter: ReportFilter, types: list[NetworkType], today: datetime.date) -> list[dict]:
+    """Per type: of the follow-ups fallen due by `today`, how many are answered; and the type's own
+    figure over the answers (`FollowUpQuestions.figure`: solutions in operation, commitments put
+    to use). One query: the due follow-ups of the selected networks with their answers."""
+    due = (
+        FollowUp.objects.filter(report_filter.of_selected_networks("network"), due__lte=today)
+        .values_list("network__type_id", "answered_at", "answers")
+        .order_by()
+    )
+    by_type: dict[int, list[tuple]] = {}
+    for type_id, answered_at, answers in due:
+        by_type.setdefault(type_id, []).append((answered_at, answers))
+    result = []
+    for type_ in types:
+        rows = by_type.get(type_.pk, [])
+        answered = [answers for answered_at, answers in rows if answered_at is not None]
+        fraction, percent = share(len(answered), len(rows))
+        questions = rules.spec_for(type_).follow_up
+        figure = None
+        if questions is not None and questions.figure is not None:
+            counted, of = questions.figure.count(answered)
+            figure_fraction, figure_percent = share(counted, of)
+            figure = {
+                "label": str(questions.figure.label),
+                "counted": counted,
+                "of": of,
+                "fraction": figure_fraction,
+                "percent": figure_percent,
+            }
+        result.append(
+            {
+                "type": type_.code,
+                "label": type_.name,
+                "due": len(rows),
+                "answered": len(answered),
+                "fraction": fraction,
+                "percent": percent,
+                "figure": figure,
+            }
+        )
+    return result
+
+
 def summary(report_filter: ReportFilter, *, today: datetime.date | None = None) -> dict:
     """Every figure on the report page, as JSON-serialisable data, for the selection `report_filter`.
 
@@ -504,4 +548,5 @@ def summary(report_filter: ReportFilter, *, today: datetime.date | None = None) 
         "meetings": meetings(rows),
         "core_stability": core_stability(report_filter),
         "participants": participants(report_filter),
+        "follow_ups": follow_ups(report_filter, types, today),
     }

@@ -41,6 +41,8 @@ from networks.rules.common import (
 )
 from networks.rules.spec import (
     ComplianceCheck,
+    FollowUpQuestion,
+    FollowUpQuestions,
     GuideProfile,
     MeetingPlanHelper,
     Nudge,
@@ -58,6 +60,8 @@ __all__ = [
     "ChecklistStep",
     "ComplianceCheck",
     "Finding",
+    "FollowUpQuestion",
+    "FollowUpQuestions",
     "Level",
     "MeetingPlanHelper",
     "Nudge",

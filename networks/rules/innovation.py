@@ -13,9 +13,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from networks.choices import APPROVED_STATUSES, ActorCategory, NetworkTypeCode
-from networks.rules import common
+from networks.rules import common, follow_up
 from networks.rules.base import Action, Facts, Finding, blocks, is_blank, warns
-from networks.rules.spec import ComplianceCheck, GuideProfile, GuideQuestion, Step, TypeSpec
+from networks.rules.spec import (
+    ComplianceCheck,
+    FollowUpQuestion,
+    GuideProfile,
+    GuideQuestion,
+    Step,
+    TypeSpec,
+)
 
 
 def rules(f: Facts) -> Iterator[Finding]:
@@ -68,6 +75,24 @@ def _approval_label(type_) -> str | None:
     return _("Godkendt af Direktørforum, før det startede") if type_.requires_approval else None
 
 
+# The follow-up asks what came of the network toward the political goal it was set up for.
+FOLLOW_UP = follow_up.text_questions(
+    gettext_lazy(
+        "Netværket arbejdede hen imod et langsigtet politisk mål. Fortæl, hvad det har ført til, "
+        "og hvad der skal ske nu."
+    ),
+    FollowUpQuestion(
+        "effect",
+        gettext_lazy("Hvilken effekt har netværket haft hen imod det politiske mål?"),
+        gettext_lazy("Fx ændret praksis, nye samarbejder, politiske beslutninger eller nye projekter."),
+    ),
+    FollowUpQuestion(
+        "next_steps",
+        gettext_lazy("Hvad sker der nu?"),
+        gettext_lazy("Hvem arbejder videre, med hvad, og hvornår vender I tilbage til det?"),
+    ),
+)
+
 SPEC = TypeSpec(
     code=NetworkTypeCode.INNOVATION,
     rules=rules,
@@ -80,6 +105,7 @@ SPEC = TypeSpec(
         Step("approval_required", gettext_lazy("Direktørforum har godkendt netværket")),
         common.OUTCOME_STEP,
     ),
+    follow_up=FOLLOW_UP,
     compliance=(
         ComplianceCheck("approved_before_start", _approval_label, ("approval_required",), ("approval",)),
     ),

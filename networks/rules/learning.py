@@ -17,12 +17,15 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from networks.choices import ActorCategory, NetworkTypeCode, ReminderKind, Status
+from networks.choices import ActorCategory, KnowledgeUse, NetworkTypeCode, ReminderKind, Status
 from networks.dates import add_months, iso_week_key, weekday_within
-from networks.rules import common
+from networks.rules import common, follow_up
 from networks.rules.base import Action, Facts, Finding, blocks, warns
 from networks.rules.spec import (
     ComplianceCheck,
+    FollowUpFigure,
+    FollowUpQuestion,
+    FollowUpQuestions,
     GuideProfile,
     GuideQuestion,
     MeetingPlanHelper,
@@ -291,6 +294,103 @@ def _both_label(type_: NetworkType) -> str | None:
     return _("Begge dele: mødeantal og planens længde")
 
 
+# --- The follow-up: did each participant put the knowledge to use? ------------------------------
+#
+# Asked of the participants who made a commitment when the network concluded: they are the ones
+# who promised to use the knowledge. A participant who left, or who said why they committed to
+# nothing, has no promise to follow up on.
+
+
+def committed_participants(network: Network) -> list:
+    return [p for p in network.participants.all() if p.left_on is None and (p.commitment or "").strip()]
+
+
+def _use_key(participant) -> str:
+    return f"use_{participant.pk}"
+
+
+def _note_key(participant) -> str:
+    return f"note_{participant.pk}"
+
+
+def _follow_up_questions(network: Network) -> tuple[FollowUpQuestion, ...]:
+    questions = []
+    for participant in committed_participants(network):
+        questions.append(
+            FollowUpQuestion(
+                _use_key(participant),
+                _("Har %(name)s brugt den nye viden?") % {"name": participant.name},
+                _("Forpligtelsen: “%(commitment)s”") % {"commitment": participant.commitment.strip()},
+                tuple(KnowledgeUse.choices),
+            )
+        )
+        questions.append(
+            FollowUpQuestion(
+                _note_key(participant),
+                _("Bemærkning om %(name)s") % {"name": participant.name},
+                _("Hvordan er viden brugt, eller hvad har stået i vejen? Kan udelades."),
+            )
+        )
+    return tuple(questions)
+
+
+def _follow_up_errors(answers, network: Network) -> dict[str, list[str]]:
+    errors = {}
+    for participant in committed_participants(network):
+        errors[_use_key(participant)] = follow_up.choice_errors(
+            answers, _use_key(participant), tuple(KnowledgeUse.choices)
+        )
+        errors[_note_key(participant)] = follow_up.text_errors(
+            answers, _note_key(participant), required=False
+        )
+    return {key: messages for key, messages in errors.items() if messages}
+
+
+def _follow_up_record(answers, network: Network) -> dict:
+    # Names and commitments are copied, so the record reads the same if a participant is deleted.
+    return {
+        "participants": [
+            {
+                "participant": participant.pk,
+                "name": participant.name,
+                "commitment": participant.commitment.strip(),
+                "use": answers[_use_key(participant)],
+                "note": follow_up.text(answers, _note_key(participant)),
+            }
+            for participant in committed_participants(network)
+        ]
+    }
+
+
+def _follow_up_shown(answers) -> list[tuple[str, str]]:
+    lines = []
+    for row in answers.get("participants", []):
+        use = follow_up.choice_label(tuple(KnowledgeUse.choices), row.get("use"))
+        lines.append((row.get("name", ""), f"{use} – {row['note']}" if row.get("note") else use))
+    return lines
+
+
+def _commitments_used_count(all_answers) -> tuple[int, int]:
+    """(participant answers "yes" or "partly", participant answers)."""
+    rows = [row for answers in all_answers for row in answers.get("participants", [])]
+    used = (KnowledgeUse.YES, KnowledgeUse.PARTLY)
+    return sum(1 for row in rows if row.get("use") in used), len(rows)
+
+
+FOLLOW_UP = FollowUpQuestions(
+    intro=gettext_lazy(
+        "Deltagerne forpligtede sig til at bruge den nye viden i deres eget arbejde. "
+        "Fortæl for hver af dem, om det er sket."
+    ),
+    questions=_follow_up_questions,
+    validate=_follow_up_errors,
+    record=_follow_up_record,
+    shown=_follow_up_shown,
+    figure=FollowUpFigure(
+        gettext_lazy("Forpligtelser, hvor viden er brugt helt eller delvist"), _commitments_used_count
+    ),
+)
+
 _MEETING_CODES = ("too_few_meetings", "too_many_meetings")
 _PLAN_CODES = ("planned_period_missing", "plan_duration_unusual")
 
@@ -318,6 +418,7 @@ SPEC = TypeSpec(
         propose=_propose, unavailable=_plan_unavailable, count_choices=count_choices, start_help=_start_help
     ),
     reminders=(ReminderRule(statuses=(Status.DRAFT, Status.ACTIVE), due=_meeting_plan_reminder),),
+    follow_up=FOLLOW_UP,
     asks_commitments=True,
     follows_core_attendance=True,
     guide=GuideProfile(

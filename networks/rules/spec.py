@@ -102,6 +102,44 @@ class GuideProfile:
 
 
 @dataclass(frozen=True)
+class FollowUpQuestion:
+    """One question of a follow-up, as a form field: free text, or one of `choices`."""
+
+    key: str  # the answer's key in the answers sent in (and the form field's name)
+    label: str
+    help: str = ""
+    choices: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class FollowUpFigure:
+    """The report's figure for the type's answered follow-ups: of the things asked about (solutions,
+    commitments), how many the answers count as a yes."""
+
+    label: str
+    # The answers of the type's answered follow-ups -> (counted, of).
+    count: Callable[[Iterable[Mapping[str, Any]]], tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class FollowUpQuestions:
+    """What the type asks some months after a network concluded (`NetworkType.follow_up_months`).
+
+    The answers come in as `{question key: value}`; `validate` says what is wrong with them,
+    `{question key: [messages]}` (empty when they may be saved), and `record` turns valid answers
+    into what `FollowUp.answers` keeps: a record that reads on its own, names included, even if
+    the network's rows change later. `shown` turns a record into (label, text) lines for the pages.
+    """
+
+    intro: str
+    questions: Callable[[Network], tuple[FollowUpQuestion, ...]]
+    validate: Callable[[Mapping[str, Any], Network], dict[str, list[str]]]
+    record: Callable[[Mapping[str, Any], Network], dict[str, Any]]
+    shown: Callable[[Mapping[str, Any]], list[tuple[str, str]]]
+    figure: FollowUpFigure | None = None
+
+
+@dataclass(frozen=True)
 class TypeSpec:
     code: str  # a NetworkTypeCode
     # The type's own rules (the rules for every type are added to them).
@@ -119,3 +157,5 @@ class TypeSpec:
     has_sprint: bool = False
     # The report follows how much of the core attends each held meeting.
     follows_core_attendance: bool = False
+    # What the leader is asked some months after the network concluded.
+    follow_up: FollowUpQuestions | None = None

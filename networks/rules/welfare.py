@@ -23,10 +23,13 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from networks.choices import ActorCategory, NetworkTypeCode, ReminderKind, Status, WelfareTrack
 from networks.dates import weekday_within
-from networks.rules import common
+from networks.rules import common, follow_up
 from networks.rules.base import Action, Facts, Finding, blocks, is_blank, warns
 from networks.rules.spec import (
     ComplianceCheck,
+    FollowUpFigure,
+    FollowUpQuestion,
+    FollowUpQuestions,
     GuideProfile,
     GuideQuestion,
     MeetingPlanHelper,
@@ -305,6 +308,69 @@ def _sprint_label(type_) -> str | None:
     return _("Sprinten varede højst %(max)d dage") % {"max": type_.sprint_max_days}
 
 
+# --- The follow-up: is the new solution in operation, and who owns it? --------------------------
+
+IN_OPERATION_CHOICES = (
+    ("yes", gettext_lazy("Ja")),
+    ("partly", gettext_lazy("Delvist")),
+    ("no", gettext_lazy("Nej")),
+)
+_IN_OPERATION = FollowUpQuestion(
+    "in_operation",
+    gettext_lazy("Er den nye løsning i drift?"),
+    gettext_lazy("Delvist: løsningen bruges, men ikke alle steder eller ikke hver gang."),
+    IN_OPERATION_CHOICES,
+)
+_OWNER = FollowUpQuestion(
+    "owner",
+    gettext_lazy("Hvem ejer løsningen i driften?"),
+    gettext_lazy("Den enhed eller leder, der holder løsningen i live. Skal udfyldes, når den er i drift."),
+)
+
+
+def _follow_up_errors(answers, network: Network) -> dict[str, list[str]]:
+    errors = {_IN_OPERATION.key: follow_up.choice_errors(answers, _IN_OPERATION.key, IN_OPERATION_CHOICES)}
+    # A solution in operation has someone who keeps it running; one that is not, need not.
+    in_operation = answers.get(_IN_OPERATION.key) in ("yes", "partly")
+    errors[_OWNER.key] = follow_up.text_errors(
+        answers,
+        _OWNER.key,
+        required=in_operation,
+        missing=_("Skriv, hvem der ejer løsningen, når den er helt eller delvist i drift."),
+    )
+    return {key: messages for key, messages in errors.items() if messages}
+
+
+def _follow_up_record(answers, network: Network) -> dict:
+    return {
+        _IN_OPERATION.key: answers[_IN_OPERATION.key],
+        _OWNER.key: follow_up.text(answers, _OWNER.key),
+    }
+
+
+def _follow_up_shown(answers) -> list[tuple[str, str]]:
+    in_operation = follow_up.choice_label(IN_OPERATION_CHOICES, answers.get(_IN_OPERATION.key))
+    lines = [(str(_IN_OPERATION.label), in_operation)]
+    if answers.get(_OWNER.key):
+        lines.append((str(_OWNER.label), answers[_OWNER.key]))
+    return lines
+
+
+def _in_operation_count(all_answers) -> tuple[int, int]:
+    """(solutions fully or partly in operation, solutions asked about)."""
+    answers = list(all_answers)
+    return sum(1 for a in answers if a.get(_IN_OPERATION.key) in ("yes", "partly")), len(answers)
+
+
+FOLLOW_UP = FollowUpQuestions(
+    intro=gettext_lazy("Netværket udviklede nye løsninger på velfærdsopgaven. Fortæl, om de bruges nu."),
+    questions=lambda network: (_IN_OPERATION, _OWNER),
+    validate=_follow_up_errors,
+    record=_follow_up_record,
+    shown=_follow_up_shown,
+    figure=FollowUpFigure(gettext_lazy("Løsninger helt eller delvist i drift"), _in_operation_count),
+)
+
 SPEC = TypeSpec(
     code=NetworkTypeCode.WELFARE,
     rules=rules,
@@ -322,6 +388,7 @@ SPEC = TypeSpec(
     ),
     meeting_plan=MeetingPlanHelper(propose=_propose, unavailable=_plan_unavailable),
     reminders=(ReminderRule(statuses=(Status.ACTIVE,), due=_sprint_reminder),),
+    follow_up=FOLLOW_UP,
     has_sprint=True,
     guide=GuideProfile(
         focus=gettext_lazy(

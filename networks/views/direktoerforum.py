@@ -86,8 +86,31 @@ def dashboard(request):
             "decisions": selectors.recent_decisions(),
             "portfolio": [(network, rules.progress(network)) for network in portfolio[:PORTFOLIO_PAGE_SIZE]],
             "portfolio_page": page_links(number, has_next=len(portfolio) > PORTFOLIO_PAGE_SIZE),
+            **_concluded_portfolio(request),
         },
     )
+
+
+# --- What came of the approved networks: concluded ones, their outcome and follow-ups -----------
+
+# Concluded innovation networks shown per page of the dashboard.
+CONCLUDED_PAGE_SIZE = 25
+
+
+def _concluded_portfolio(request) -> dict:
+    """The dashboard's concluded innovation networks, newest first, a page at a time (?afsluttede=):
+    two queries however many there are, the networks and their follow-ups."""
+    number = page_number(request.GET.get("afsluttede"))
+    first = (number - 1) * CONCLUDED_PAGE_SIZE
+    concluded = list(selectors.direktoerforum_concluded()[first : first + CONCLUDED_PAGE_SIZE + 1])
+    today = timezone.localdate()
+    return {
+        "concluded": [
+            {"network": network, "follow_ups": selectors.follow_up_rows(network, today)}
+            for network in concluded[:CONCLUDED_PAGE_SIZE]
+        ],
+        "concluded_page": page_links(number, has_next=len(concluded) > CONCLUDED_PAGE_SIZE),
+    }
 
 
 def _refusal_note(refusal: services.DomainError | None, network) -> str:
@@ -152,6 +175,8 @@ def case(request, pk):
             "decisions": decisions,
             "status_changes": status_changes,
             "days_waiting": _days_waiting(network, timezone.localdate()),
+            # A concluded network's follow-ups (one query; none for a network still open).
+            "follow_ups": selectors.follow_up_rows(network, timezone.localdate()),
         },
     )
 

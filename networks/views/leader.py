@@ -114,6 +114,12 @@ def home(request):
             "is_administrator": start.is_administrator,
             "is_direktoerforum": start.is_direktoerforum,
             "show_mine": start.shows_mine,
+            # The follow-ups the leader must answer now: one query, for those with networks of their own.
+            "follow_ups_due": (
+                list(selectors.follow_ups_due_for(request.user, timezone.localdate(now)))
+                if start.shows_mine
+                else []
+            ),
             "can_create": services.allows(services.network_check_create, by=request.user),
         },
     )
@@ -460,6 +466,7 @@ def network_detail(request, network):
             "decisions": decisions,
             "change_requests": change_requests.section(network, request.user),
             "status_changes": network.status_changes.select_related("changed_by"),
+            "follow_ups": selectors.follow_up_rows(network, today),
             # The audit trail ("Historik"): the leader's and the administrators' only.
             "audit": audit_trail,
         },

@@ -46,6 +46,7 @@ def test_the_schema_is_an_openapi_3_document_open_to_anyone(db):
         "/api/v1/networks/{id}/history/",
         "/api/v1/networks/{id}/change-requests/",
         "/api/v1/networks/{id}/change-requests/{change_request_pk}/decision/",
+        "/api/v1/networks/{id}/follow-ups/{follow_up_id}/answer/",
         "/api/v1/reports/summary/",
     } == set(schema["paths"])
     assert schema["components"]["schemas"]["NetworkTypeEnum"]["enum"] == ["innovation", "welfare", "learning"]

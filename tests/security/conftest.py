@@ -13,7 +13,7 @@ import pytest
 from django.db import connection
 
 from networks import roles, services
-from networks.models import Status
+from networks.models import FollowUp, Status
 from tests.factories import add_core, add_meetings, make_user, ready_to_start
 from tests.security import figures
 
@@ -54,12 +54,15 @@ def world(leader, other_leader, direktoer, administrator, deactivated, innovatio
         changes={"theme": "Frivillighed og fællesskab"},
         reason="Temaet er bredere.",
     )
+    # A follow-up to aim the follow-up routes at: not yet due, so answering it is refused.
+    follow_up = FollowUp.objects.create(network=network, months=3, due=datetime.date(2999, 1, 1))
     return {
         "network": network,
         "change_request": change_request,
         "participant": network.participants.order_by("pk").first(),
         "meeting": meetings[0],
         "others": others,
+        "follow_up": follow_up,
         "users": {
             "leader": leader,
             "other_leader": other_leader,

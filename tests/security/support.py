@@ -131,6 +131,11 @@ EXPECTED: dict[str, tuple[tuple, tuple]] = {
         API_NO_POST,
         row("401 403 404 200 403 401"),
     ),
+    # Answering a follow-up: its leader only (not yet due: 409); who may see it 403.
+    "api/v1/networks/<api_id:pk>/follow-ups/<api_id:follow_up_id>/answer/": (
+        API_NO_POST,
+        row("401 409 404 403 403 401"),
+    ),
     "api/v1/participants/<api_id:pk>/": (API_GET, API_NO_POST),
     "api/v1/meetings/<api_id:pk>/": (API_GET, API_NO_POST),
     # The report's figures: administrators only, read-only.
@@ -199,6 +204,9 @@ EXPECTED: dict[str, tuple[tuple, tuple]] = {
     "netvaerk/<int:pk>/moeder/ny/": (LEADER_ONLY, LEADER_ONLY),
     "netvaerk/<int:pk>/moeder/planlaeg/": (LEADER_ONLY, LEADER_ONLY),
     "netvaerk/<int:pk>/moeder/<int:meeting_pk>/": (SEE_NETWORK, PAGE_NO_POST),
+    # A follow-up: read by who may see the network; answered by its leader (not yet due: back
+    # to the page with the reason).
+    "netvaerk/<int:pk>/opfoelgning/<int:follow_up_pk>/": (SEE_NETWORK, LEADER_ONLY_POST_REDIRECT),
     "netvaerk/<int:pk>/moeder/<int:meeting_pk>/rediger/": (LEADER_ONLY, LEADER_ONLY),
     # Empty minutes are valid: saved, back to the meeting.
     "netvaerk/<int:pk>/moeder/<int:meeting_pk>/referat/": (LEADER_ONLY, LEADER_ONLY_POST_REDIRECT),

@@ -99,11 +99,14 @@ def url_for(route: str, world) -> str:
         pk = world["change_request"].pk
     else:
         pk = network.pk
+    follow_up = world["follow_up"].pk
     values = {
         "pk": pk,
         "participant_pk": participant.pk,
         "meeting_pk": meeting.pk,
         "change_request_pk": world["change_request"].pk,
+        "follow_up_pk": follow_up,
+        "follow_up_id": follow_up,
     }
     if is_admin(route):
         model = _admin_model(route)

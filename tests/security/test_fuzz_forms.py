@@ -99,6 +99,8 @@ def url_of(route: str, subject) -> str:
         "pk": network.pk,
         "participant_pk": participant.pk if participant else 0,
         "meeting_pk": meeting.pk if meeting else 0,
+        # The follow-up's answers are fuzzed in tests/test_follow_ups.py (they need a due follow-up).
+        "follow_up_pk": 0,
     }
     url = "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), route)
     if route == "netvaerk/ny/":
