@@ -18,7 +18,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from networks import services
+from networks import rules, services
 from networks.dates import add_months
 from networks.models import (
     ActorCategory,
@@ -458,4 +458,15 @@ def conclude_on(clock, network, day: datetime.date, *, outcome="Nye besøgsvenne
     """Conclude an active network at 10:00 in Copenhagen on `day` (its follow-ups count from that
     day), with `clock` the test's `time_machine`; it stays there: move it on to the day a test is about."""
     clock.move_to(at(day), tick=False)
-    return services.network_conclude(network=network, by=network.leader, outcome_summary=outcome)
+    return services.network_conclude(
+        network=network, by=network.leader, outcome_summary=outcome, **outcomes_per_track(network)
+    )
+
+
+def outcomes_per_track(network) -> dict:
+    """The outcome per track where the type asks for one (welfare), as `network_conclude` takes it."""
+    return (
+        {"track_outcomes": TRACK_OUTCOMES}
+        if "track_plans" in rules.spec_for(network.type).form_fields
+        else {}
+    )

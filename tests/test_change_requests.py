@@ -641,6 +641,7 @@ def test_the_queue_query_count_does_not_grow_with_change_requests(
         ask(network, leader)
     client.force_login(direktoer)
     # session, user, groups; the network queue (empty here); the change requests with network,
-    # type, leader and requester; decided cases; the portfolio with its participants and meetings
-    with django_assert_num_queries(9):
+    # type, leader and requester; decided cases; the portfolio with its participants and meetings;
+    # the concluded innovation networks (none)
+    with django_assert_num_queries(10):
         assert client.get("/direktoerforum/").status_code == 200

@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 
 from networks import services
 from networks.dates import add_months
-from networks.models import FollowUp, NetworkType
+from networks.models import FollowUp, MeetingStatus, NetworkType
 from networks.reporting import ReportFilter, cache
-from tests.factories import add_meetings, at, conclude_on, ready_to_start
+from tests.factories import add_meetings, at, conclude_on, outcomes_per_track, ready_to_start
 
 AUGUST_31 = datetime.date(2027, 8, 31)
 
@@ -37,6 +37,7 @@ def concluded_learning(active_learning, time_machine):
     second.save()
     third.commitment = "Deler materialet med kollegerne"
     third.save()
+    active_learning.meetings.update(status=MeetingStatus.HELD)
     return conclude_on(time_machine, active_learning, AUGUST_31, outcome="Vi ved nu, hvem de frivillige er.")
 
 
@@ -72,7 +73,12 @@ def test_the_day_counted_from_is_the_local_day_of_conclusion(active_welfare, tim
     # 23:30 in Copenhagen on 31 August is 21:30 UTC the same day; 00:30 on 1 September is 22:30 UTC
     # on 31 August: the local day counts.
     time_machine.move_to(at(datetime.date(2027, 9, 1), 0, 30), tick=False)
-    network = services.network_conclude(network=active_welfare, by=active_welfare.leader, outcome_summary="X")
+    network = services.network_conclude(
+        network=active_welfare,
+        by=active_welfare.leader,
+        outcome_summary="X",
+        **outcomes_per_track(active_welfare),
+    )
     assert due_day(network, 3) == datetime.date(2027, 12, 1)
 
 
@@ -334,6 +340,9 @@ def test_the_page_costs_the_same_queries_for_more_participants(
     for participant in active_learning.participants.order_by("pk")[:committed]:
         participant.commitment = "Bruger det"
         participant.save()
+    # The others say why not (every current core participant answers before a learning network concludes).
+    active_learning.participants.filter(commitment="").update(no_commitment_reason="Skifter job")
+    active_learning.meetings.update(status=MeetingStatus.HELD)
     network = conclude_on(time_machine, active_learning, AUGUST_31)
     follow_up = network.follow_ups.get()
     time_machine.move_to(at(follow_up.due), tick=False)

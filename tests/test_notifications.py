@@ -15,7 +15,7 @@ from django.db import transaction
 
 from networks import roles, services
 from networks.models import Decision, DecisionOutcome, Network, Status
-from tests.factories import at, make_user
+from tests.factories import at, make_user, outcomes_per_track
 
 SUBJECT = "Ny sag til Direktørforum: Velfærd med frivillige"
 
@@ -306,7 +306,10 @@ def conclude(network, leader, capture, time_machine):
     time_machine.move_to(at(datetime.date(2027, 8, 31)), tick=False)
     with capture(execute=True):
         return services.network_conclude(
-            network=network, by=leader, outcome_summary="Frivillighed står nu i alle sektorplaner."
+            network=network,
+            by=leader,
+            outcome_summary="Frivillighed står nu i alle sektorplaner.",
+            **outcomes_per_track(network),
         )
 
 
