@@ -19,10 +19,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from networks import notifications, roles, rules
+from networks.dates import long_datetime
 from networks.models import (
     EDITABLE_STATUSES,
     OPEN_STATUSES,
@@ -68,7 +68,7 @@ def _require_editable(network: Network) -> None:
         return
     if network.status == Status.SUBMITTED:
         message = _(
-            "Netværket er indstillet til Direktørforum og kan ikke ændres, før der er truffet en afgørelse."
+            "Netværket er indstillet til Direktørforum og kan ikke ændres, før der er truffet en beslutning."
         )
     else:
         message = _("Netværket er %(status)s og kan ikke længere ændres.") % {"status": network.status_text}
@@ -104,11 +104,11 @@ def _already_decided(network: Network) -> DomainError:
             code="not_submitted",
         )
     return DomainError(
-        _("Der er allerede truffet en afgørelse om denne indstilling: %(outcome)s af %(by)s %(at)s.")
+        _("Der er allerede truffet en beslutning om denne indstilling: %(outcome)s af %(by)s den %(at)s.")
         % {
             "outcome": decision.get_outcome_display().lower(),
             "by": roles.display_name(decision.decided_by),
-            "at": date_format(timezone.localtime(decision.decided_at), "DATETIME_FORMAT"),
+            "at": long_datetime(decision.decided_at),
         },
         code="already_decided",
     )
@@ -241,12 +241,12 @@ def network_check_decide(*, network: Network, by) -> None:
     A case no longer waiting says which decision was made, by whom and when (one extra query)."""
     if not roles.is_direktoerforum(by):
         raise RoleRefused(
-            _("Kun medlemmer af Direktørforum kan træffe afgørelse om innovationsnetværk."),
+            _("Kun medlemmer af Direktørforum kan træffe beslutning om innovationsnetværk."),
             code="not_direktoerforum",
         )
     if network.leader_id == by.pk:
         raise RoleRefused(
-            _("Du leder selv netværket og kan derfor ikke træffe afgørelse om det."),
+            _("Du leder selv netværket og kan derfor ikke træffe beslutning om det."),
             code="conflict_of_interest",
         )
     if network.status != Status.SUBMITTED:

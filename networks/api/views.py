@@ -232,7 +232,7 @@ class NetworkDecisions(APIView):
 
     @extend_schema(
         tags=["networks"],
-        summary="Direktørforums afgørelser (træffes via transitions)",
+        summary="Direktørforums beslutninger (træffes via transitions)",
         responses={200: serializers.DecisionSerializer(many=True), **_errors()},
     )
     def get(self, request, pk):

@@ -48,7 +48,7 @@ def rules(f: Facts) -> Iterator[Finding]:
         yield warns(
             "no_politicians_or_management",
             _(
-                "Inddrag politikere (fx et §17, stk. 4-udvalg) eller et ledelsesforum; "
+                "Inddrag politikere (fx et § 17, stk. 4-udvalg) eller et ledelsesforum; "
                 "innovationsnetværk har en politisk overbygning."
             ),
         )
@@ -82,7 +82,9 @@ SPEC = TypeSpec(
             "En stor kerne og mange aktører undervejs: borgere, virksomheder, vidensinstitutioner, "
             "interesseorganisationer, politikere og ledelsesfora."
         ),
-        result=gettext_lazy("Anbefalinger og nye retninger til det politiske niveau."),
+        result=gettext_lazy(
+            "Åbent arbejde på flere fronter hen mod de langsigtede politiske mål, det blev sat i gang for."
+        ),
         questions=(
             GuideQuestion(
                 "complex",
@@ -95,7 +97,8 @@ SPEC = TypeSpec(
                     "på én gang."
                 ),
                 gettext_lazy(
-                    "Temaet er bredt og sammensat; det kræver nytænkning på flere fronter og mange aktører."
+                    "Temaet er bredt og sammensat; det kræver nytænkning på flere fronter og inddragelse "
+                    "af mange aktører."
                 ),
             ),
             GuideQuestion(

@@ -88,7 +88,7 @@ def sprint_meetings(sprint_start: datetime.date, sprint_end: datetime.date) -> l
         return []
     middle = sprint_start + datetime.timedelta(days=(sprint_end - sprint_start).days // 2)
     planned = [
-        (_("Kick-off"), sprint_start),
+        (_("Opstartsmøde"), sprint_start),
         (_("Midtvejsmøde"), middle),
         (_("Afslutningsmøde"), sprint_end),
     ]
@@ -126,9 +126,9 @@ def _sprint_reminder(network: Network, today: datetime.date) -> Nudge | None:
         return None
     codes = {finding.code for finding in rules(Facts.of(network, today))}
     if "sprint_ended_not_concluded" in codes:
-        kind, subject = ReminderKind.SPRINT_ENDED, _("Sprinten i %(title)s er slut – afslut netværket")
+        kind, subject = ReminderKind.SPRINT_ENDED, _("Sprinten i “%(title)s” er slut – afslut netværket")
     elif today <= end <= today + datetime.timedelta(days=settings.REMINDER_SPRINT_ENDING_DAYS):
-        kind, subject = ReminderKind.SPRINT_ENDING, _("Sprinten i %(title)s slutter snart")
+        kind, subject = ReminderKind.SPRINT_ENDING, _("Sprinten i “%(title)s” slutter snart")
     else:
         return None
     return Nudge(
