@@ -145,7 +145,7 @@ class NetworkList(APIView):
 
     @extend_schema(
         tags=["networks"],
-        summary="Opret et netværk (opretteren bliver leder)",
+        summary="Opret et netværk (opretteren bliver netværksleder)",
         responses={201: serializers.NetworkSerializer, **_errors(400, 403)},
     )
     def post(self, request):
