@@ -548,7 +548,7 @@ via formularen, API'et læsende og skrivende).
 | kapløb: {RACERS} medlemmer af Direktørforum godkender samme sag samtidig | tal |
 |---|---|
 | sager | {race_result["cases"]} |
-| sager med præcis én afgørelse og ét 200-svar | {race_result["approved_once"]} |
+| sager med præcis én beslutning og ét 200-svar | {race_result["approved_once"]} |
 | svar | {", ".join(f"{k}: {v}" for k, v in sorted(race_result["statuses"].items()))} |"""
 
 

@@ -183,7 +183,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Netværk API",
-    "DESCRIPTION": "Albertslund Kommunes netværk: netværk, deltagere, møder, afgørelser og overgange.",
+    "DESCRIPTION": "Albertslund Kommunes netværk: netværk, deltagere, møder, beslutninger og overgange.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

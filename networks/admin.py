@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from networks import rules, services
@@ -303,9 +304,12 @@ class NetworkAdmin(HistoryAdmin):
     def findings_summary(self, obj):
         found = rules.findings(obj)
         blocks = sum(1 for f in found if f.blocks)
-        return _("%(blocks)d blokerer, %(warns)d advarsler") % {
+        warns = len(found) - blocks
+        return ngettext(
+            "%(blocks)d blokerende, %(warns)d advarsel", "%(blocks)d blokerende, %(warns)d advarsler", warns
+        ) % {
             "blocks": blocks,
-            "warns": len(found) - blocks,
+            "warns": warns,
         }
 
     def has_change_permission(self, request, obj=None):

@@ -235,7 +235,7 @@ def _case(number: int, row) -> list:
         # The decision, ticked by hand at the meeting: an empty box (❏) from ZapfDingbats, the
         # other built-in font, since WinAnsi has none.
         _p(
-            markup(_("Afgørelse:"))
+            markup(_("Beslutning:"))
             + "".join(
                 f" &nbsp; <font name='ZapfDingbats'>{TICK_BOX}</font> {markup(choice)}"
                 for choice in (_("Godkend"), _("Ønsk ændringer"), _("Afvis"))

@@ -34,7 +34,7 @@ KINDS = {
     Network: gettext_lazy("Netværket"),
     Participant: gettext_lazy("Deltager"),
     Meeting: gettext_lazy("Møde"),
-    Decision: gettext_lazy("Afgørelse"),
+    Decision: gettext_lazy("Beslutning"),
 }
 # Bookkeeping that changes with every save and says nothing on its own.
 NOT_SHOWN = {"id", "network", "created_at", "updated_at"}

@@ -23,6 +23,19 @@ class Status(models.TextChoices):
     CANCELLED = "cancelled", _("Annulleret")
 
 
+# The status as it reads after "netværket er …" or "det er …": agreeing with the neuter "netværket"
+# ("aktivt", not "aktiv") and with an article for the noun ("en kladde").
+STATUS_IN_SENTENCE = {
+    Status.DRAFT: _("en kladde"),
+    Status.SUBMITTED: _("indstillet til Direktørforum"),
+    Status.APPROVED: _("godkendt"),
+    Status.REJECTED: _("afvist"),
+    Status.ACTIVE: _("aktivt"),
+    Status.CONCLUDED: _("afsluttet"),
+    Status.CANCELLED: _("annulleret"),
+}
+
+
 # States in which the network's content may still change, and those that can be cancelled.
 EDITABLE_STATUSES = (Status.DRAFT, Status.APPROVED, Status.ACTIVE)
 OPEN_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.APPROVED, Status.ACTIVE)

@@ -6,6 +6,9 @@ import calendar
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 # No network, meeting or report period lies outside these: a date beyond them is a typing error
@@ -16,6 +19,20 @@ LATEST_DATE = datetime.date(2999, 12, 31)
 
 def is_plausible(day: datetime.date) -> bool:
     return EARLIEST_DATE <= day <= LATEST_DATE
+
+
+def long_date(day: datetime.date) -> str:
+    """A day as running text reads it: "4. december 2026" (the sentence supplies "den")."""
+    return date_format(day, "j. F Y")
+
+
+def long_datetime(moment: datetime.datetime) -> str:
+    """A moment as running text reads it, in Danish time: "4. december 2026 kl. 15.32".
+
+    The sentence supplies "den" ("… af Dorte Direktør den %(at)s"); tables keep their compact format.
+    """
+    # Translators: a date and time in running text; Danish writes the clock with "kl." and a dot.
+    return date_format(timezone.localtime(moment), gettext(r"j. F Y \k\l. H.i"))
 
 
 def validate_plausible_date(value: datetime.date | datetime.datetime) -> None:

@@ -124,8 +124,8 @@ def _type_help(type_: NetworkType) -> dict[str, str]:
         ) % {"days": type_.sprint_max_days}
     if type_.plan_months:
         extra["planned_end"] = ngettext(
-            "Typen strækker sig normalt over ca. %(months)d måned fra start.",
-            "Typen strækker sig normalt over ca. %(months)d måneder fra start.",
+            "Et netværk af denne type varer normalt ca. %(months)d måned fra start.",
+            "Et netværk af denne type varer normalt ca. %(months)d måneder fra start.",
             type_.plan_months,
         ) % {"months": type_.plan_months}
     if type_.min_meetings and type_.max_meetings:
@@ -402,14 +402,14 @@ class DecisionForm(forms.Form):
     """Direktørforum's decision on a case; the services require the reason where it is needed."""
 
     outcome = forms.ChoiceField(
-        label=gettext_lazy("Afgørelse"),
+        label=gettext_lazy("Beslutning"),
         choices=[
             (DecisionOutcome.APPROVED, gettext_lazy("Godkend")),
             (DecisionOutcome.CHANGES_REQUESTED, gettext_lazy("Ønsk ændringer")),
             (DecisionOutcome.REJECTED, gettext_lazy("Afvis")),
         ],
         widget=forms.RadioSelect,
-        error_messages={"required": gettext_lazy("Vælg en afgørelse.")},
+        error_messages={"required": gettext_lazy("Vælg en beslutning.")},
     )
     comment = forms.CharField(
         label=gettext_lazy("Begrundelse"),
@@ -424,7 +424,7 @@ class DecisionForm(forms.Form):
         label=gettext_lazy("Direktørforums mødedato"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=gettext_lazy("Datoen for mødet, hvor sagen blev afgjort (valgfri)."),
+        help_text=gettext_lazy("Datoen for mødet, hvor beslutningen blev truffet (valgfri)."),
         error_messages={"invalid": gettext_lazy("Angiv en gyldig dato.")},
     )
 
@@ -880,7 +880,7 @@ class ReportFilterForm(forms.Form):
         label=gettext_lazy("Netværksleder"),
         required=False,
         queryset=get_user_model().objects.none(),
-        empty_label=gettext_lazy("Alle ledere"),
+        empty_label=gettext_lazy("Alle netværksledere"),
         error_messages={"invalid_choice": gettext_lazy("Vælg en netværksleder på listen.")},
     )
     fra = _report_day_field(gettext_lazy("Periode fra og med"))

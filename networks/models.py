@@ -19,6 +19,7 @@ from networks.choices import (  # noqa: F401 (the vocabularies are part of the m
     APPROVED_STATUSES,
     EDITABLE_STATUSES,
     OPEN_STATUSES,
+    STATUS_IN_SENTENCE,
     ActorCategory,
     ChangeRequestStatus,
     DecisionOutcome,
@@ -286,9 +287,8 @@ class Network(models.Model):
 
     @property
     def status_text(self) -> str:
-        """The status label for use inside a sentence ("indstillet til Direktørforum", "aktiv")."""
-        label = str(self.get_status_display())
-        return label[:1].lower() + label[1:]
+        """The status for use inside a sentence ("netværket er aktivt", "det er en kladde")."""
+        return str(STATUS_IN_SENTENCE[self.status])
 
     def clean(self):
         errors = rules.network_field_errors(self)
@@ -428,10 +428,10 @@ class DecisionQuerySet(models.QuerySet):
     """Bulk updates and deletes would bypass `Decision.save()`/`delete()`, so they are refused too."""
 
     def update(self, **kwargs):
-        raise ValidationError(_("En afgørelse kan ikke ændres, når den er truffet."))
+        raise ValidationError(_("En beslutning kan ikke ændres, når den er truffet."))
 
     def delete(self):
-        raise ValidationError(_("En afgørelse kan ikke slettes."))
+        raise ValidationError(_("En beslutning kan ikke slettes."))
 
 
 class Decision(models.Model):
@@ -483,14 +483,14 @@ class Decision(models.Model):
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
-            raise ValidationError(_("En afgørelse kan ikke ændres, når den er truffet."))
+            raise ValidationError(_("En beslutning kan ikke ændres, når den er truffet."))
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return self.network.get_absolute_url()
 
     def delete(self, *args, **kwargs):
-        raise ValidationError(_("En afgørelse kan ikke slettes."))
+        raise ValidationError(_("En beslutning kan ikke slettes."))
 
 
 class StatusChange(models.Model):

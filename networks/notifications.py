@@ -82,7 +82,7 @@ def decision_made(decision: Decision) -> int:
     """Tell the leader what Direktørforum decided, with the comment."""
     network = decision.network
     return _send(
-        _("Direktørforums afgørelse om %(title)s: %(outcome)s")
+        _("Direktørforums beslutning om “%(title)s”: %(outcome)s")
         % {"title": network.title, "outcome": decision.get_outcome_display().lower()},
         "emails/decision_made.txt",
         {

@@ -72,7 +72,7 @@ def meetings_tomorrow(today: datetime.date):
             ReminderKind.MEETING_TOMORROW,
             f"meeting:{meeting.pk}:{timezone.localtime(meeting.starts_at).isoformat()}",
             network.leader,
-            _("Påmindelse: %(title)s i morgen") % {"title": meeting.title},
+            _("Påmindelse: “%(title)s” i morgen") % {"title": meeting.title},
             "emails/reminder_meeting.txt",
             {"meeting": meeting, "network": network},
         )

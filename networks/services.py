@@ -21,11 +21,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from networks import notifications, roles, rules
-from networks.dates import add_months
+from networks.dates import add_months, long_date, long_datetime
 from networks.models import (
     EDITABLE_STATUSES,
     OPEN_STATUSES,
@@ -75,7 +74,7 @@ def _require_editable(network: Network) -> None:
         return
     if network.status == Status.SUBMITTED:
         message = _(
-            "Netværket er indstillet til Direktørforum og kan ikke ændres, før der er truffet en afgørelse."
+            "Netværket er indstillet til Direktørforum og kan ikke ændres, før der er truffet en beslutning."
         )
     else:
         message = _("Netværket er %(status)s og kan ikke længere ændres.") % {"status": network.status_text}
@@ -111,11 +110,11 @@ def _already_decided(network: Network) -> DomainError:
             code="not_submitted",
         )
     return DomainError(
-        _("Der er allerede truffet en afgørelse om denne indstilling: %(outcome)s af %(by)s %(at)s.")
+        _("Der er allerede truffet en beslutning om denne indstilling: %(outcome)s af %(by)s den %(at)s.")
         % {
             "outcome": decision.get_outcome_display().lower(),
             "by": roles.display_name(decision.decided_by),
-            "at": date_format(timezone.localtime(decision.decided_at), "DATETIME_FORMAT"),
+            "at": long_datetime(decision.decided_at),
         },
         code="already_decided",
     )
@@ -249,12 +248,12 @@ def network_check_decide(*, network: Network, by) -> None:
     A case no longer waiting says which decision was made, by whom and when (one extra query)."""
     if not roles.is_direktoerforum(by):
         raise RoleRefused(
-            _("Kun medlemmer af Direktørforum kan træffe afgørelse om innovationsnetværk."),
+            _("Kun medlemmer af Direktørforum kan træffe beslutning om innovationsnetværk."),
             code="not_direktoerforum",
         )
     if network.leader_id == by.pk:
         raise RoleRefused(
-            _("Du leder selv netværket og kan derfor ikke træffe afgørelse om det."),
+            _("Du leder selv netværket og kan derfor ikke træffe beslutning om det."),
             code="conflict_of_interest",
         )
     if network.status != Status.SUBMITTED:
@@ -511,15 +510,6 @@ def _labels(names: Iterable[str]) -> str:
     return _("%(first)s og %(last)s") % {"first": ", ".join(labels[:-1]), "last": labels[-1]}
 
 
-def _when(moment: datetime.datetime) -> str:
-    """ "den 4. december 2026 kl. 15.32", as dates read in running text."""
-    local = timezone.localtime(moment)
-    return _("den %(day)s kl. %(time)s") % {
-        "day": date_format(local, "j. F Y"),
-        "time": date_format(local, "H.i"),
-    }
-
-
 def approved_content_locked(network: Network, new_values: Mapping) -> DomainError | None:
     """The refusal for changing approved content in place, or None if `new_values` may be saved.
 
@@ -702,11 +692,11 @@ def change_request_create(*, network: Network, by, changes: Mapping, reason: str
 
 def _change_request_already_decided(change_request: ChangeRequest) -> DomainError:
     return DomainError(
-        _("Der er allerede truffet en beslutning om ændringsanmodningen: %(outcome)s af %(by)s %(at)s.")
+        _("Der er allerede truffet en beslutning om ændringsanmodningen: %(outcome)s af %(by)s den %(at)s.")
         % {
             "outcome": change_request.get_status_display().lower(),
             "by": roles.display_name(change_request.decided_by),
-            "at": _when(change_request.decided_at),
+            "at": long_datetime(change_request.decided_at),
         },
         code="already_decided",
     )
@@ -851,24 +841,19 @@ def _plan_follow_ups(network: Network) -> None:
     )
 
 
-def _day(day: datetime.date) -> str:
-    return date_format(day, "j. F Y")
-
-
 def follow_up_check_answer(*, follow_up: FollowUp, by, today: datetime.date | None = None) -> None:
     """The leader answers a follow-up once, from the day it falls due."""
     _require_leader(follow_up.network, by)
     if follow_up.is_answered:
-        answered_at = timezone.localtime(follow_up.answered_at)
         raise DomainError(
-            _("Opfølgningen er allerede besvaret den %(day)s kl. %(time)s og kan ikke ændres.")
-            % {"day": _day(answered_at.date()), "time": date_format(answered_at, "H.i")},
+            _("Opfølgningen er allerede besvaret den %(at)s og kan ikke ændres.")
+            % {"at": long_datetime(follow_up.answered_at)},
             code="already_answered",
         )
     today = today or timezone.localdate()
     if today < follow_up.due:
         raise DomainError(
-            _("Opfølgningen kan først besvares fra den %(day)s.") % {"day": _day(follow_up.due)},
+            _("Opfølgningen kan først besvares fra den %(day)s.") % {"day": long_date(follow_up.due)},
             code="not_due",
         )
 

@@ -3,11 +3,14 @@
 import datetime
 
 import pytest
+from django.contrib import admin as django_admin
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+import networks.admin
 from networks import services
 from networks.models import Meeting, MeetingStatus, Network
+from networks.rules.base import blocks, warns
 from tests.factories import add_meetings
 
 
@@ -40,7 +43,25 @@ def test_network_list_summarises_findings_in_a_fixed_number_of_queries(
     # session, user, count, list with type and leader, participants, meetings, filters' choices ...
     with django_assert_max_num_queries(12):
         page = admin_client.get("/admin/networks/network/").content.decode()
-    assert "blokerer" in page
+    assert "blokerende" in page
+
+
+@pytest.mark.parametrize(
+    ("blocking", "warning", "summary"),
+    [
+        (1, 1, "1 blokerende, 1 advarsel"),
+        (2, 3, "2 blokerende, 3 advarsler"),
+        (0, 0, "0 blokerende, 0 advarsler"),
+    ],
+)
+def test_the_findings_summary_says_advarsel_for_one_and_advarsler_otherwise(
+    monkeypatch, draft_welfare, blocking, warning, summary
+):
+    found = [blocks(f"b{i}", "Blokerer.") for i in range(blocking)]
+    found += [warns(f"w{i}", "Advarer.") for i in range(warning)]
+    monkeypatch.setattr(networks.admin.rules, "findings", lambda network: found)
+    network_admin = networks.admin.NetworkAdmin(Network, django_admin.site)
+    assert network_admin.findings_summary(draft_welfare) == summary
 
 
 def test_a_submitted_network_cannot_be_changed_in_the_admin(admin_client, submitted_innovation):

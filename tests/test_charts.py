@@ -46,7 +46,7 @@ def test_a_chart_is_an_image_named_by_its_title_and_described_by_its_table():
     assert root.get("aria-labelledby") == title.get("id") == "diagram-type-status-title"
     assert root.get("aria-describedby") == desc.get("id")
     assert title.text == "Netværk fordelt på type og status"
-    assert desc.text == "De samme tal står i tabellen „Netværk efter type“ under diagrammet."
+    assert desc.text == "De samme tal står i tabellen “Netværk efter type” under diagrammet."
 
 
 def test_the_type_status_bars_are_proportional_to_the_counts():

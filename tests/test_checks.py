@@ -19,7 +19,7 @@ NOT_LEADER = "Kun netværkets leder kan gøre dette."
 NOT_ADMINISTRATOR = "Kun administratorer kan gøre dette i administrationen."
 NOT_DELETABLE = "Kun en kladde, der aldrig har været indstillet, kan slettes. Annullér netværket i stedet."
 SUBMITTED_READ_ONLY = (
-    "Netværket er indstillet til Direktørforum og kan ikke ændres, før der er truffet en afgørelse."
+    "Netværket er indstillet til Direktørforum og kan ikke ændres, før der er truffet en beslutning."
 )
 
 
@@ -112,7 +112,7 @@ def test_the_leader_may_start_an_approved_innovation_network(decided_case, leade
 
 # --- What each check refuses, in the service's words --------------------------------------------
 
-ONLY_DIREKTOERFORUM = "Kun medlemmer af Direktørforum kan træffe afgørelse om innovationsnetværk."
+ONLY_DIREKTOERFORUM = "Kun medlemmer af Direktørforum kan træffe beslutning om innovationsnetværk."
 ONLY_LEADER_OR_ADMINISTRATOR = "Kun netværkets leder eller en administrator kan annullere netværket."
 
 REFUSED = {
@@ -266,7 +266,7 @@ REFUSED = {
         services.network_check_start,
         "running_learning",
         "leader",
-        (DomainError, "Netværket kan ikke startes; det er aktiv.", "wrong_status"),
+        (DomainError, "Netværket kan ikke startes; det er aktivt.", "wrong_status"),
     ),
     # conclude
     "another leader does not conclude": (
@@ -279,7 +279,7 @@ REFUSED = {
         services.network_check_conclude,
         "draft_welfare",
         "leader",
-        (DomainError, "Kun et aktivt netværk kan afsluttes; dette er kladde.", "wrong_status"),
+        (DomainError, "Kun et aktivt netværk kan afsluttes; dette er en kladde.", "wrong_status"),
     ),
     # cancel
     "another leader does not cancel": (
@@ -354,7 +354,7 @@ def test_a_member_of_direktoerforum_does_not_decide_a_case_they_lead(submitted_i
     member = User.objects.get(pk=leader.pk)  # roles are read once per user object
     assert refused(services.network_check_decide, network=submitted_innovation, by=member) == (
         RoleRefused,
-        "Du leder selv netværket og kan derfor ikke træffe afgørelse om det.",
+        "Du leder selv netværket og kan derfor ikke træffe beslutning om det.",
         "conflict_of_interest",
     )
 
@@ -367,8 +367,8 @@ def test_a_decided_case_says_who_decided_it_and_when(
     submitted_innovation.refresh_from_db()
     assert refused(services.network_check_decide, network=submitted_innovation, by=direktoer) == (
         DomainError,
-        "Der er allerede truffet en afgørelse om denne indstilling: "
-        "godkendt af Dan Direktør 3. februar 2027 10:15.",
+        "Der er allerede truffet en beslutning om denne indstilling: "
+        "godkendt af Dan Direktør den 3. februar 2027 kl. 10.15.",
         "already_decided",
     )
 

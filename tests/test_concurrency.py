@@ -84,7 +84,7 @@ def test_two_direktoerforum_members_approving_at_once_record_one_decision(
     winner_name = decision.decided_by.get_full_name()
     assert winner_name in ("Dorte Direktør", "Dan Direktør")
     assert error.message.startswith(
-        f"Der er allerede truffet en afgørelse om denne indstilling: godkendt af {winner_name} "
+        f"Der er allerede truffet en beslutning om denne indstilling: godkendt af {winner_name} den "
     )
     assert "2027" in error.message  # and when
 

@@ -103,7 +103,7 @@ def test_a_title_page_then_one_page_per_case_in_queue_order(client, time_machine
         assert text in old, text
     # Only the current participants, as on the page.
     assert "Udtrådt Ulla" not in old
-    assert "Afgørelse: ❏ Godkend ❏ Ønsk ændringer ❏ Afvis" in old
+    assert "Beslutning: ❏ Godkend ❏ Ønsk ændringer ❏ Afvis" in old
 
     assert "2. Ung sag" in young
     assert "Har ventet 1 dag " in young

@@ -19,10 +19,10 @@ from networks.models import (
 
 CPH = ZoneInfo("Europe/Copenhagen")
 COMMENT_REQUIRED = "Skriv en begrundelse; den sendes til netværkslederen."
-CONFLICT = "Du leder selv netværket og kan derfor ikke træffe afgørelse om det."
-ONLY_MEMBERS = "Kun medlemmer af Direktørforum kan træffe afgørelse om innovationsnetværk."
-ALREADY_DECIDED = "Der er allerede truffet en afgørelse om denne indstilling"
-FORM_BUTTON = "Registrér afgørelsen"
+CONFLICT = "Du leder selv netværket og kan derfor ikke træffe beslutning om det."
+ONLY_MEMBERS = "Kun medlemmer af Direktørforum kan træffe beslutning om innovationsnetværk."
+ALREADY_DECIDED = "Der er allerede truffet en beslutning om denne indstilling"
+FORM_BUTTON = "Registrér beslutningen"
 
 
 def url_of(network):
@@ -217,7 +217,7 @@ def test_a_member_decides_the_case(
     assert response.status_code == 302
     assert response["Location"] == url
     page = client.get(response["Location"]).content.decode()
-    assert f"Afgørelsen er registreret: {label}. Netværkslederen har fået besked." in page
+    assert f"Beslutningen er registreret: {label}. Netværkslederen har fået besked." in page
 
     decision = Decision.objects.get(network=submitted_innovation)
     assert decision.round == 1
@@ -255,8 +255,8 @@ def test_reject_and_request_changes_need_a_comment(
     ("data", "field", "message"),
     [
         # What a browser sends when no outcome is picked.
-        ({"comment": "", "meeting_date": ""}, "outcome", "Vælg en afgørelse."),
-        ({"outcome": ""}, "outcome", "Vælg en afgørelse."),
+        ({"comment": "", "meeting_date": ""}, "outcome", "Vælg en beslutning."),
+        ({"outcome": ""}, "outcome", "Vælg en beslutning."),
         ({"outcome": "maybe"}, "outcome", None),
         ({"outcome": "approved ", "comment": "x"}, "outcome", None),
         ({"outcome": "APPROVED"}, "outcome", None),
@@ -296,7 +296,7 @@ def test_a_decided_case_tells_the_second_member_who_won(
     assert response.status_code == 200
     page = response.content.decode()
     assert f"{ALREADY_DECIDED}: godkendt af Dan Direktør" in page
-    assert "Sagen venter ikke på en afgørelse; netværket er godkendt." in page
+    assert "Sagen venter ikke på en beslutning; netværket er godkendt." in page
     assert not has_form(page)
     assert list(Decision.objects.values_list("outcome", "decided_by")) == [
         (DecisionOutcome.APPROVED, direktoer2.pk)
@@ -310,7 +310,7 @@ def test_a_decided_case_shows_the_refusal_instead_of_the_form(
     services.network_reject(network=submitted_innovation, by=direktoer2, comment="Passer ikke.")
     client.force_login(direktoer)
     page = client.get(url).content.decode()
-    assert "Sagen venter ikke på en afgørelse; netværket er afvist." in page
+    assert "Sagen venter ikke på en beslutning; netværket er afvist." in page
     assert not has_form(page)
     assert "Runde 1: Afvist af Dan Direktør" in page
     assert "Passer ikke." in page
@@ -368,7 +368,7 @@ def test_a_case_sent_back_to_draft_stays_readable_but_offers_no_form(
     response = client.get(url)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Sagen venter ikke på en afgørelse; netværket er kladde." in page
+    assert "Sagen venter ikke på en beslutning; netværket er en kladde." in page
     assert not has_form(page)
     client.post(url, {"outcome": "approved"})
     assert Decision.objects.count() == 1

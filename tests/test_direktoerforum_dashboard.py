@@ -58,7 +58,7 @@ def test_it_works_for_members_and_administrators(client, request, persona, netwo
     client.force_login(request.getfixturevalue(persona))
     response = client.get(URL)
     assert response.status_code == 200
-    assert "Sager, der venter på afgørelse" in response.content.decode()
+    assert "Sager, der venter på beslutning" in response.content.decode()
 
 
 @pytest.mark.parametrize("persona", ["leader", "other_leader", "outsider"])
@@ -180,12 +180,12 @@ def test_decided_cases_are_listed_with_outcome_and_who(
     response = view_on(client, time_machine, direktoer, datetime.date(2027, 1, 20))
 
     page = response.content.decode()
-    assert "Senest afgjorte sager" in page
+    assert "Seneste beslutninger" in page
     assert "Afvist sag" in page
     assert "15. januar 2027" in page
     assert "Dan Direktør" in page
     assert "Afvist" in page
-    assert "Direktørforum har endnu ikke truffet nogen afgørelser." not in page
+    assert "Direktørforum har endnu ikke truffet nogen beslutninger." not in page
     assert list(response.context["queue"]) == []
 
 
@@ -232,7 +232,7 @@ def test_empty_states_say_so_in_danish(client, direktoer, network_types):
     client.force_login(direktoer)
     page = client.get(URL).content.decode()
     assert "Ingen sager venter på Direktørforum lige nu." in page
-    assert "Direktørforum har endnu ikke truffet nogen afgørelser." in page
+    assert "Direktørforum har endnu ikke truffet nogen beslutninger." in page
     assert "Ingen godkendte eller igangværende innovationsnetværk." in page
 
 

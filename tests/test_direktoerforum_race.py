@@ -21,8 +21,8 @@ pytestmark = [
 ]
 
 TIMEOUT = 30  # seconds; a thread still running after this is a deadlock, not a slow machine
-SUCCESS = "Afgørelsen er registreret:"
-ALREADY_DECIDED = "Der er allerede truffet en afgørelse om denne indstilling"
+SUCCESS = "Beslutningen er registreret:"
+ALREADY_DECIDED = "Der er allerede truffet en beslutning om denne indstilling"
 OUTCOME_LABEL = {
     DecisionOutcome.APPROVED: "godkendt",
     DecisionOutcome.CHANGES_REQUESTED: "ændringer ønsket",

@@ -17,7 +17,7 @@ from tests.factories import add_core, add_meetings, assert_sent_to_login, ready_
 NOT_DELETABLE = "Kun en kladde, der aldrig har været indstillet, kan slettes. Annullér netværket i stedet."
 TYPE_LOCKED = "Netværkstypen kan kun ændres, mens netværket er en kladde."
 SUBMITTED_READ_ONLY = (
-    "Netværket er indstillet til Direktørforum og kan ikke ændres, før der er truffet en afgørelse."
+    "Netværket er indstillet til Direktørforum og kan ikke ændres, før der er truffet en beslutning."
 )
 
 

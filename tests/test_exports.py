@@ -95,7 +95,7 @@ def test_the_networks_csv_opens_in_danish_excel_and_has_the_pages_rows(report_cl
         (p["id"], p["title"], p["status_label"], str(p["planned"]), str(p["held"]), str(p["cancelled"]))
         for p in page
     ]
-    assert [r["Fremmøder ved afholdte møder"] for r in rows] == [str(p["attendances"]) for p in page]
+    assert [r["Fremmødte i alt"] for r in rows] == [str(p["attendances"]) for p in page]
 
 
 def test_the_networks_csv_agrees_with_the_pages_type_and_status_counts(report_client, world):
@@ -180,13 +180,13 @@ def test_the_participants_csv_has_names_emails_and_how_many_networks_each_person
     assert quinn["Få møder"]["Udtrådt"] == "2026-11-15"
     assert quinn["Sprint der er slut"]["Netværk nu (samme e-mail)"] == "1"
     anna = next(r for r in rows if r["Navn"] == "Anna Borger")
-    assert (anna["E-mail"], anna["Netværk nu (samme e-mail)"], anna["Afholdte møder deltaget"]) == (
+    assert (anna["E-mail"], anna["Netværk nu (samme e-mail)"], anna["Deltaget i afholdte møder"]) == (
         "",
         "",
         "1",
     )
     alma = next(r for r in rows if r["Navn"] == "Alma")
-    assert alma["Afholdte møder deltaget"] == "3"
+    assert alma["Deltaget i afholdte møder"] == "3"
 
 
 def test_the_participants_export_agrees_with_the_pages_people_in_several_networks(report_client, world):
@@ -206,7 +206,7 @@ def test_the_participants_xlsx_has_the_same_rows_as_the_csv(report_client, world
 
     assert headers == list(csv_rows[0])
     assert [(row[0], row[3], row[4]) for row in rows] == [
-        (int(r["Netværk-ID"]), r["Navn"], r["E-mail"] or None) for r in csv_rows
+        (int(r["Netværks-ID"]), r["Navn"], r["E-mail"] or None) for r in csv_rows
     ]
     left = next(row for row in rows if row[1] == "Få møder" and row[3] == "Quinn Medarbejder")
     assert left[headers.index("Udtrådt")] == datetime.datetime(2026, 11, 15)

@@ -31,7 +31,8 @@ def test_a_theme_spanning_many_areas_gets_an_innovation_network(network_types):
     assert result.kind == "single"
     assert result.type.code == "innovation"
     assert result.reasons_for(result.type)[0] == (
-        "Temaet er bredt og sammensat; det kræver nytænkning på flere fronter og mange aktører."
+        "Temaet er bredt og sammensat; det kræver nytænkning på flere fronter og inddragelse "
+        "af mange aktører."
     )
 
 

@@ -207,7 +207,7 @@ def test_a_direktoerforum_member_may_not_decide_on_a_network_they_lead(
         decide(network=submitted_innovation, by=leader_in_direktoerforum, comment="Begrundelse.")
 
     assert excinfo.value.code == "conflict_of_interest"
-    assert excinfo.value.message == "Du leder selv netværket og kan derfor ikke træffe afgørelse om det."
+    assert excinfo.value.message == "Du leder selv netværket og kan derfor ikke træffe beslutning om det."
     assert not Decision.objects.exists()
     assert fresh(submitted_innovation).status == Status.SUBMITTED
 
@@ -286,7 +286,7 @@ def test_already_decided_names_who_decided_and_when(submitted_innovation, direkt
 
     assert excinfo.value.code == "already_decided"
     assert excinfo.value.message.startswith(
-        "Der er allerede truffet en afgørelse om denne indstilling: godkendt af Dorte Direktør "
+        "Der er allerede truffet en beslutning om denne indstilling: godkendt af Dorte Direktør den "
     )
     assert "2027" in excinfo.value.message
 
@@ -562,7 +562,7 @@ def test_the_read_only_message_while_submitted_says_why(submitted_innovation, le
         edit_title(submitted_innovation, leader)
 
     assert excinfo.value.message == (
-        "Netværket er indstillet til Direktørforum og kan ikke ændres, før der er truffet en afgørelse."
+        "Netværket er indstillet til Direktørforum og kan ikke ændres, før der er truffet en beslutning."
     )
 
 

@@ -87,7 +87,7 @@ def test_submitting_sends_the_case_to_direktoerforum(login, draft_innovation):
     draft_innovation.refresh_from_db()
     assert draft_innovation.status == Status.SUBMITTED
     assert messages_of(response) == [
-        "Netværket er indstillet til Direktørforum. Du får besked, når der er truffet en afgørelse."
+        "Netværket er indstillet til Direktørforum. Du får besked, når der er truffet en beslutning."
     ]
 
 
@@ -228,7 +228,7 @@ def test_concluding_without_an_outcome_is_refused_on_the_field_and_no_commitment
 def test_a_draft_cannot_be_concluded(login, draft_welfare):
     response = login("leader").get(f"/netvaerk/{draft_welfare.pk}/afslut/")
     assert response.status_code == 302
-    assert messages_of(response) == ["Kun et aktivt netværk kan afsluttes; dette er kladde."]
+    assert messages_of(response) == ["Kun et aktivt netværk kan afsluttes; dette er en kladde."]
 
 
 def test_a_welfare_network_concludes_without_commitments(login, leader, ready_welfare):

@@ -69,7 +69,7 @@ def test_a_new_meeting_is_saved_in_copenhagen_time(login, new_url, draft_learnin
 
 def test_an_end_before_the_start_is_refused_on_the_end_time(login, new_url):
     page = login("leader").post(new_url, meeting_data(end_time="08:00")).content.decode()
-    assert "Mødet skal slutte efter, det er startet." in page
+    assert "Mødet skal slutte, efter det er startet." in page
     assert 'id="id_end_time_error"' in page
     assert not Meeting.objects.exists()
 
@@ -384,7 +384,7 @@ def test_a_welfare_network_gets_three_meetings_inside_its_28_day_sprint(login, d
     )
     assert 'name="start"' not in page  # the sprint decides the dates
     for title, day in (
-        ("Kick-off", "2027-03-01"),
+        ("Opstartsmøde", "2027-03-01"),
         ("Midtvejsmøde", "2027-03-15"),
         ("Afslutningsmøde", "2027-03-26"),
     ):

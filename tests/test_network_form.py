@@ -63,7 +63,7 @@ def test_help_text_comes_from_the_type(login, leader, network_types):
     assert "Sprinten må højst vare 21 dage, første og sidste dag medregnet." in page
     learning = login("leader").get(NEW, {"type": "learning"}).content.decode()
     plan = network_types["learning"]
-    assert f"Typen strækker sig normalt over ca. {plan.plan_months} måneder fra start." in learning
+    assert f"Et netværk af denne type varer normalt ca. {plan.plan_months} måneder fra start." in learning
     assert f"Planen skal rumme {plan.min_meetings}–{plan.max_meetings} netværksmøder." in learning
 
 
@@ -235,7 +235,7 @@ def test_a_submitted_network_cannot_be_edited_and_the_leader_is_told_why(login, 
         assert response.status_code == 302
         assert response["Location"] == f"/netvaerk/{submitted_innovation.pk}/"
         assert [str(m) for m in response.wsgi_request._messages][-1] == (
-            "Netværket er indstillet til Direktørforum og kan ikke ændres, før der er truffet en afgørelse."
+            "Netværket er indstillet til Direktørforum og kan ikke ændres, før der er truffet en beslutning."
         )
     submitted_innovation.refresh_from_db()
     assert submitted_innovation.title == "Velfærd med frivillige"

@@ -65,7 +65,7 @@ def test_the_submission_email_tells_what_the_case_is_and_links_to_it(
 
     body = mailoutbox[0].body
     assert (
-        'Lene Leder har indstillet innovationsnetværket "Velfærd med frivillige" til Direktørforum.' in body
+        "Lene Leder har indstillet innovationsnetværket “Velfærd med frivillige” til Direktørforum." in body
     )
     assert "Tema: Frivillighed" in body
     assert "Indstillingsrunde: 1" in body
@@ -191,14 +191,14 @@ def test_each_decision_emails_the_leader_with_outcome_and_comment(
 
     (message,) = mailoutbox
     assert message.to == ["lene@albertslund.dk"]
-    assert message.subject == f"Direktørforums afgørelse om Velfærd med frivillige: {outcome}"
+    assert message.subject == f"Direktørforums beslutning om “Velfærd med frivillige”: {outcome}"
     body = message.body
     assert (
-        f'Direktørforum har truffet afgørelse om "Velfærd med frivillige": {outcome} (Dorte Direktør).'
+        f"Direktørforum har truffet beslutning om “Velfærd med frivillige”: {outcome} (Dorte Direktør)."
         in body
     )
     assert f"Begrundelse:\n{comment}\n" in body
-    assert "Afgjort på Direktørforums møde den 3. februar 2027." in body
+    assert "Besluttet på Direktørforums møde den 3. februar 2027." in body
     assert closing in body
     assert f"http://127.0.0.1:8000/netvaerk/{submitted_innovation.pk}/" in body
 
@@ -210,7 +210,7 @@ def test_an_approval_without_comment_or_meeting_date_leaves_them_out(
         services.network_approve(network=submitted_innovation, by=direktoer)
     body = mailoutbox[0].body
     assert "Begrundelse" not in body
-    assert "Afgjort på Direktørforums møde" not in body
+    assert "Besluttet på Direktørforums møde" not in body
 
 
 def test_a_decision_through_the_page_emails_the_leader(

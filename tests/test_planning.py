@@ -107,7 +107,7 @@ def test_the_counts_follow_the_types_minimum_and_maximum(learning_type):
 def test_a_28_day_sprint_gets_kick_off_midway_and_closing_inside_the_window():
     start, end = D(2027, 3, 1), D(2027, 3, 28)  # Monday to Sunday, 28 days
     proposals = welfare.sprint_meetings(start, end)
-    assert [p.title for p in proposals] == ["Kick-off", "Midtvejsmøde", "Afslutningsmøde"]
+    assert [p.title for p in proposals] == ["Opstartsmøde", "Midtvejsmøde", "Afslutningsmøde"]
     # The midpoint (Sunday 14th) moves to Monday; the last day (Sunday 28th) to the Friday before,
     # because the Monday after is outside the sprint.
     assert days(proposals) == [D(2027, 3, 1), D(2027, 3, 15), D(2027, 3, 26)]
@@ -122,7 +122,7 @@ def test_a_sprint_starting_on_a_saturday_starts_on_the_monday_not_before_the_win
 def test_a_weekend_sprint_keeps_its_weekend_days_and_has_no_separate_midway_meeting():
     proposals = welfare.sprint_meetings(D(2027, 3, 6), D(2027, 3, 7))
     assert [(p.title, p.day) for p in proposals] == [
-        ("Kick-off", D(2027, 3, 6)),
+        ("Opstartsmøde", D(2027, 3, 6)),
         ("Afslutningsmøde", D(2027, 3, 7)),
     ]
 

@@ -80,9 +80,9 @@ def test_a_meeting_tomorrow_is_reminded_once(leader_email, meetings, mailoutbox)
 
     subjects = sorted(message.subject for message in mailoutbox)
     assert subjects == [
-        "Påmindelse: Aftenmøde i morgen",
-        "Påmindelse: Kickoff i morgen",
-        "Påmindelse: Morgenkaffe i morgen",
+        "Påmindelse: “Aftenmøde” i morgen",
+        "Påmindelse: “Kickoff” i morgen",
+        "Påmindelse: “Morgenkaffe” i morgen",
     ]
     assert all(message.to == ["lene@albertslund.dk"] for message in mailoutbox)
     assert sent(ReminderKind.MEETING_TOMORROW) == 3
@@ -100,8 +100,8 @@ def test_the_meeting_reminder_says_when_and_where(leader_email, draft_welfare, m
 
     body = mailoutbox[0].body
     assert "Hej Lene" in body
-    assert 'I morgen holder Frivillige mod ensomhed mødet "Kickoff".' in body
-    assert "Tidspunkt: søndag 10. januar 2027 09.00–11.00" in body
+    assert "I morgen er der møde i netværket “Frivillige mod ensomhed”: “Kickoff”." in body
+    assert "Tidspunkt: søndag den 10. januar 2027 kl. 09.00–11.00" in body
     assert "Sted: Rådhuset, mødelokale 1" in body
     assert "Dagsorden:\n1. Velkomst" in body
     assert f"http://127.0.0.1:8000/netvaerk/{draft_welfare.pk}/" in body
@@ -143,7 +143,7 @@ def test_the_command_uses_the_local_date_without_date(time_machine, leader_email
     # 23:30 UTC on Friday is already Saturday in Copenhagen.
     time_machine.move_to(datetime.datetime(2027, 1, 8, 23, 30, tzinfo=datetime.UTC), tick=False)
     call_command("send_reminders", stdout=StringIO())
-    assert [message.subject for message in mailoutbox] == ["Påmindelse: Kickoff i morgen"]
+    assert [message.subject for message in mailoutbox] == ["Påmindelse: “Kickoff” i morgen"]
 
 
 # --- Welfare sprints --------------------------------------------------------------------------
@@ -182,9 +182,17 @@ def test_a_sprint_ending_within_3_days_is_reminded(active_welfare, mailoutbox, d
 def test_the_sprint_ending_reminder_counts_the_days_left(active_welfare, mailoutbox):
     run(datetime.date(2027, 3, 25))
     (message,) = mailoutbox
-    assert message.subject == "Sprinten i Frivillige mod ensomhed slutter snart"
-    assert "Sprinten i Frivillige mod ensomhed slutter 28. marts 2027 – om 3 dage." in message.body
+    assert message.subject == "Sprinten i “Frivillige mod ensomhed” slutter snart"
+    assert "Sprinten i “Frivillige mod ensomhed” slutter den 28. marts 2027 – om 3 dage." in message.body
     assert f"http://127.0.0.1:8000/netvaerk/{active_welfare.pk}/" in message.body
+
+
+def test_the_sprint_ending_reminder_on_the_last_day_says_it_ends_today(active_welfare, mailoutbox):
+    run(datetime.date(2027, 3, 28))
+    (message,) = mailoutbox
+    today_text = "Sprinten i “Frivillige mod ensomhed” slutter i dag. Planlæg, hvordan resultatet samles op."
+    assert today_text in message.body
+    assert "om 0 dage" not in message.body
 
 
 def test_the_sprint_ending_reminder_is_sent_once_over_several_days(active_welfare, mailoutbox):
@@ -203,8 +211,8 @@ def test_a_sprint_ended_without_conclusion_is_reminded_once(active_welfare, mail
     run(datetime.date(2027, 3, 30))
 
     (message,) = mailoutbox
-    assert message.subject == "Sprinten i Frivillige mod ensomhed er slut – afslut netværket"
-    assert "sluttede 28. marts 2027, for 1 dag siden, men netværket er ikke afsluttet." in message.body
+    assert message.subject == "Sprinten i “Frivillige mod ensomhed” er slut – afslut netværket"
+    assert "sluttede den 28. marts 2027, for 1 dag siden, men netværket er ikke afsluttet." in message.body
     assert sent(ReminderKind.SPRINT_ENDED) == 1
 
 
@@ -363,7 +371,7 @@ def test_the_digest_lists_cases_waiting_more_than_14_days(leader, members, submi
     assert sent(ReminderKind.DIREKTOERFORUM_DIGEST) == 2
     body = digests(mailoutbox)["dorte@albertslund.dk"].body
     assert "Hej Dorte" in body
-    assert "Disse innovationsnetværk har ventet mere end 14 dage på Direktørforums afgørelse:" in body
+    assert "Disse innovationsnetværk har ventet mere end 14 dage på Direktørforums beslutning:" in body
     assert "- Længe ventende (Lene Leder): 15 dage" in body
     assert f"http://127.0.0.1:8000/direktoerforum/sag/{long.pk}/" in body
     assert "Alle ventende sager: http://127.0.0.1:8000/direktoerforum/" in body
@@ -470,7 +478,7 @@ def test_a_failing_send_is_not_recorded_and_goes_out_next_run(
 
     monkeypatch.undo()
     run(SATURDAY)
-    assert [message.subject for message in mailoutbox] == ["Påmindelse: Kickoff i morgen"]
+    assert [message.subject for message in mailoutbox] == ["Påmindelse: “Kickoff” i morgen"]
     assert sent(ReminderKind.MEETING_TOMORROW) == 1
 
 

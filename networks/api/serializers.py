@@ -287,7 +287,7 @@ class TransitionSerializer(Serializer):
         action = attrs["action"]
         if attrs.get("meeting_date") is not None and action not in self.DECISIONS:
             raise serializers.ValidationError(
-                {"meeting_date": [_("En mødedato hører kun til Direktørforums afgørelser.")]}
+                {"meeting_date": [_("En mødedato hører kun til Direktørforums beslutninger.")]}
             )
         for name in ("outcome_summary", "track_outcomes"):
             if name in attrs and action != "conclude":
@@ -360,7 +360,7 @@ class MeetingSerializer(ModelSerializer):
 
 
 class DecisionSerializer(ModelSerializer):
-    """Direktørforums afgørelse om én indstilling."""
+    """Direktørforums beslutning om én indstilling."""
 
     decided_by = serializers.CharField(source="decided_by.username", read_only=True)
 

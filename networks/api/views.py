@@ -145,7 +145,7 @@ class NetworkList(APIView):
 
     @extend_schema(
         tags=["networks"],
-        summary="Opret et netværk (opretteren bliver leder)",
+        summary="Opret et netværk (opretteren bliver netværksleder)",
         responses={201: serializers.NetworkDetailSerializer, **_errors(400, 403)},
     )
     def post(self, request):
@@ -237,7 +237,7 @@ class NetworkDecisions(APIView):
 
     @extend_schema(
         tags=["networks"],
-        summary="Direktørforums afgørelser (træffes via transitions)",
+        summary="Direktørforums beslutninger (træffes via transitions)",
         responses={200: serializers.DecisionSerializer(many=True), **_errors()},
     )
     def get(self, request, pk):

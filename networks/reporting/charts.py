@@ -275,4 +275,4 @@ def actor_mix_chart(
 
 
 def _table_reference(table_caption: str) -> str:
-    return _("De samme tal står i tabellen „%(caption)s“ under diagrammet.") % {"caption": table_caption}
+    return _("De samme tal står i tabellen “%(caption)s” under diagrammet.") % {"caption": table_caption}

@@ -107,7 +107,7 @@ def network_table(report_filter: ReportFilter, *, today: datetime.date) -> Table
         _("Møder planlagt"),
         _("Møder afholdt"),
         _("Møder aflyst"),
-        _("Fremmøder ved afholdte møder"),
+        _("Fremmødte i alt"),
         _("Indstillingsrunder"),
         _("Fundkoder"),
         _("Fund"),
@@ -182,7 +182,7 @@ def participant_table(report_filter: ReportFilter, *, today: datetime.date) -> T
         )
     )
     headers = [
-        _("Netværk-ID"),
+        _("Netværks-ID"),
         _("Netværk"),
         _("Netværkstype"),
         _("Navn"),
@@ -192,7 +192,7 @@ def participant_table(report_filter: ReportFilter, *, today: datetime.date) -> T
         _("Rolle"),
         _("Med fra"),
         _("Udtrådt"),
-        _("Afholdte møder deltaget"),
+        _("Deltaget i afholdte møder"),
         _("Netværk nu (samme e-mail)"),
         _("Forpligtelse"),
     ]
@@ -256,7 +256,7 @@ def meeting_table(report_filter: ReportFilter, *, today: datetime.date) -> Table
         )
     )
     headers = [
-        _("Netværk-ID"),
+        _("Netværks-ID"),
         _("Netværk"),
         _("Netværkstype"),
         _("Møde"),

@@ -248,7 +248,7 @@ def meeting_field_errors(meeting: Meeting) -> dict[str, list[str]]:
     """The rules that make a meeting invalid: its times, and the type's limit on the meeting plan."""
     errors: dict[str, list[str]] = {}
     if meeting.starts_at and meeting.ends_at and meeting.ends_at <= meeting.starts_at:
-        errors["ends_at"] = [_("Mødet skal slutte efter, det er startet.")]
+        errors["ends_at"] = [_("Mødet skal slutte, efter det er startet.")]
     if not meeting.network_id or meeting.status == MeetingStatus.CANCELLED:
         return errors
     others = meeting.network.meetings.exclude(status=MeetingStatus.CANCELLED).exclude(pk=meeting.pk).count()

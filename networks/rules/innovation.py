@@ -117,7 +117,9 @@ SPEC = TypeSpec(
             "En stor kerne og mange aktører undervejs: borgere, virksomheder, vidensinstitutioner, "
             "interesseorganisationer, politikere og ledelsesfora."
         ),
-        result=gettext_lazy("Anbefalinger og nye retninger til det politiske niveau."),
+        result=gettext_lazy(
+            "Åbent arbejde på flere fronter hen mod de langsigtede politiske mål, det blev sat i gang for."
+        ),
         questions=(
             GuideQuestion(
                 "complex",
@@ -130,7 +132,8 @@ SPEC = TypeSpec(
                     "på én gang."
                 ),
                 gettext_lazy(
-                    "Temaet er bredt og sammensat; det kræver nytænkning på flere fronter og mange aktører."
+                    "Temaet er bredt og sammensat; det kræver nytænkning på flere fronter og inddragelse "
+                    "af mange aktører."
                 ),
             ),
             GuideQuestion(

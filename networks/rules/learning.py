@@ -13,12 +13,11 @@ from collections.abc import Iterator
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from networks.choices import ActorCategory, KnowledgeUse, NetworkTypeCode, ReminderKind, Status
-from networks.dates import add_months, iso_week_key, weekday_within
+from networks.dates import add_months, iso_week_key, long_date, weekday_within
 from networks.rules import common, follow_up
 from networks.rules.base import Action, Facts, Finding, blocks, warns
 from networks.rules.spec import (
@@ -185,7 +184,7 @@ def spread_rules(f: Facts) -> Iterator[Finding]:
 
 
 def _day_text(day: datetime.date) -> str:
-    return _("den %(day)s") % {"day": date_format(day, "j. F Y")}
+    return _("den %(day)s") % {"day": long_date(day)}
 
 
 # --- The plan helper: the meetings spread over the type's plan ----------------------------------

@@ -17,12 +17,11 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from networks.choices import ActorCategory, NetworkTypeCode, ReminderKind, Status, WelfareTrack
-from networks.dates import weekday_within
+from networks.dates import long_date, weekday_within
 from networks.rules import common, follow_up
 from networks.rules.base import Action, Facts, Finding, blocks, is_blank, warns
 from networks.rules.spec import (
@@ -157,10 +156,6 @@ def track_rules(network: Network) -> Iterator[Finding]:
 # --- A sprint that starts now, and moves only with a reason ---------------------------------------
 
 
-def _long_date(day: datetime.date) -> str:
-    return date_format(day, "j. F Y")
-
-
 def sprint_start_errors(f: Facts) -> Iterator[Finding]:
     """Before it starts: the sprint has not ended, and began at most `sprint_start_grace_days` ago."""
     network = f.network
@@ -171,7 +166,7 @@ def sprint_start_errors(f: Facts) -> Iterator[Finding]:
         yield blocks(
             "sprint_already_ended",
             _("Sprinten sluttede den %(end)s. Flyt sprinten frem, så den begynder nu, før netværket starter.")
-            % {"end": _long_date(end)},
+            % {"end": long_date(end)},
             Action.START,
             field="sprint_end",
         )
@@ -188,7 +183,7 @@ def sprint_start_errors(f: Facts) -> Iterator[Finding]:
                 "sprinten. Flyt sprintens første dag til den %(earliest)s eller senere.",
                 grace,
             )
-            % {"start": _long_date(start), "grace": grace, "earliest": _long_date(earliest)},
+            % {"start": long_date(start), "grace": grace, "earliest": long_date(earliest)},
             Action.START,
             field="sprint_start",
         )
@@ -217,7 +212,7 @@ def sprint_change_errors(
                     "Sprintens første dag ligger fast, når netværket er startet (den %(start)s). "
                     "Flyt i stedet sprintens sidste dag, hvis der er brug for mere tid."
                 )
-                % {"start": _long_date(old_start)},
+                % {"start": long_date(old_start)},
                 field="sprint_start",
             )
         )
@@ -250,7 +245,7 @@ def sprint_meetings(sprint_start: datetime.date, sprint_end: datetime.date) -> l
         return []
     middle = sprint_start + datetime.timedelta(days=(sprint_end - sprint_start).days // 2)
     planned = [
-        (_("Kick-off"), sprint_start),
+        (_("Opstartsmøde"), sprint_start),
         (_("Midtvejsmøde"), middle),
         (_("Afslutningsmøde"), sprint_end),
     ]
@@ -288,9 +283,9 @@ def _sprint_reminder(network: Network, today: datetime.date) -> Nudge | None:
         return None
     codes = {finding.code for finding in rules(Facts.of(network, today))}
     if "sprint_ended_not_concluded" in codes:
-        kind, subject = ReminderKind.SPRINT_ENDED, _("Sprinten i %(title)s er slut – afslut netværket")
+        kind, subject = ReminderKind.SPRINT_ENDED, _("Sprinten i “%(title)s” er slut – afslut netværket")
     elif today <= end <= today + datetime.timedelta(days=settings.REMINDER_SPRINT_ENDING_DAYS):
-        kind, subject = ReminderKind.SPRINT_ENDING, _("Sprinten i %(title)s slutter snart")
+        kind, subject = ReminderKind.SPRINT_ENDING, _("Sprinten i “%(title)s” slutter snart")
     else:
         return None
     return Nudge(

@@ -14,12 +14,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from networks import roles, selectors, services
 from networks.choices import APPROVED_STATUSES
+from networks.dates import long_date
 from networks.forms import ChangeRequestDecisionForm, ChangeRequestForm
 from networks.models import ChangeRequest, ChangeRequestStatus, Network, NetworkType, Status
 from networks.views.access import network_page
@@ -35,7 +35,7 @@ def _shown(name: str, value) -> str:
         return found.name if found else str(value)
     if name in ("planned_start", "planned_end"):
         day = value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
-        return date_format(day, "j. F Y")
+        return long_date(day)
     return str(value)
 
 

@@ -121,7 +121,7 @@ def _refusal_note(refusal: services.DomainError | None, network) -> str:
         return ""
     if isinstance(refusal, services.RoleRefused):
         return refusal.message
-    return _("Sagen venter ikke på en afgørelse; netværket er %(status)s.") % {"status": network.status_text}
+    return _("Sagen venter ikke på en beslutning; netværket er %(status)s.") % {"status": network.status_text}
 
 
 @require_http_methods(["GET", "POST"])
@@ -156,7 +156,7 @@ def case(request, pk):
             else:
                 messages.success(
                     request,
-                    _("Afgørelsen er registreret: %(outcome)s. Netværkslederen har fået besked.")
+                    _("Beslutningen er registreret: %(outcome)s. Netværkslederen har fået besked.")
                     % {"outcome": DecisionOutcome(outcome).label.lower()},
                 )
                 return redirect("direktoerforum:case", pk=network.pk)

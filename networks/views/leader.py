@@ -389,7 +389,7 @@ def _actions(network: Network, today: datetime.date) -> list[ActionButton]:
 def next_step(network: Network, actions: list[ActionButton]) -> str:
     """One sentence on what the leader does next, from the rules' blocking findings."""
     if network.status == Status.SUBMITTED:
-        return _("Sagen ligger hos Direktørforum. Du får besked, når der er truffet en afgørelse.")
+        return _("Sagen ligger hos Direktørforum. Du får besked, når der er truffet en beslutning.")
     if network.status == Status.ACTIVE:
         return _(
             "Netværket kører. Hold møderne, og skriv resultatet, når arbejdet er gjort; afslut så netværket."

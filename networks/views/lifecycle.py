@@ -37,7 +37,7 @@ def network_submit(request, network):
         request,
         network,
         services.network_submit,
-        _("Netværket er indstillet til Direktørforum. Du får besked, når der er truffet en afgørelse."),
+        _("Netværket er indstillet til Direktørforum. Du får besked, når der er truffet en beslutning."),
     )
 
 

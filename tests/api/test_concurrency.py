@@ -58,7 +58,7 @@ def test_two_approvals_at_once_give_one_200_and_one_409(submitted_innovation, di
     assert winner.json()["status"] == "approved"
     assert loser.json()["code"] == "already_decided"
     assert loser.json()["detail"].startswith(
-        "Der er allerede truffet en afgørelse om denne indstilling: godkendt af"
+        "Der er allerede truffet en beslutning om denne indstilling: godkendt af"
     )
     (decision,) = Decision.objects.filter(network=submitted_innovation)
     assert decision.round == 1

@@ -158,7 +158,7 @@ def test_a_meeting_ending_before_it_starts_gets_the_models_message(leader_api, d
         list_url(draft_welfare), {**KICK_OFF, "ends_at": "2027-03-02T08:00:00+01:00"}, format="json"
     )
 
-    assert response.json() == {"ends_at": ["Mødet skal slutte efter, det er startet."]}
+    assert response.json() == {"ends_at": ["Mødet skal slutte, efter det er startet."]}
 
 
 def test_the_last_allowed_learning_meeting_is_accepted(leader_api, draft_learning, learning_type):

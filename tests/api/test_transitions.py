@@ -133,7 +133,7 @@ def test_only_direktoerforum_decides(api_as, submitted_innovation, action, perso
 
     assert response.status_code == 403
     assert response.json() == {
-        "detail": "Kun medlemmer af Direktørforum kan træffe afgørelse om innovationsnetværk.",
+        "detail": "Kun medlemmer af Direktørforum kan træffe beslutning om innovationsnetværk.",
         "code": "not_direktoerforum",
     }
     assert not Decision.objects.exists()
@@ -165,7 +165,7 @@ def test_a_second_decision_on_the_same_submission_is_409(direktoer_api, api_as, 
     assert response.status_code == 409
     assert response.json()["code"] == "already_decided"
     assert response.json()["detail"].startswith(
-        "Der er allerede truffet en afgørelse om denne indstilling: godkendt af Dorte Direktør"
+        "Der er allerede truffet en beslutning om denne indstilling: godkendt af Dorte Direktør"
     )
     assert Decision.objects.count() == 1
 

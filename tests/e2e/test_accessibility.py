@@ -87,8 +87,8 @@ def test_forms_with_errors_announce_them_and_have_no_wcag_violations(browse_as, 
 def test_a_decision_without_a_choice_is_announced_at_the_field(browse_as, municipality):
     page = browse_as("direktoer")
     page.goto(f"/direktoerforum/sag/{municipality.waiting[1].pk}/")
-    page.get_by_role("button", name="Registrér afgørelsen").click()
-    expect(page.get_by_text("Vælg en afgørelse.")).to_be_visible()
+    page.get_by_role("button", name="Registrér beslutningen").click()
+    expect(page.get_by_text("Vælg en beslutning.")).to_be_visible()
     assert_errors_announced(page)
     assert_accessible(page, "decision with errors")
 

@@ -38,7 +38,7 @@ def innovation_draft(leader, innovation_type):
 
 def open_case(page) -> None:
     page.get_by_role("navigation", name="Hovedmenu").get_by_role("link", name="Direktørforum").click()
-    queue = page.get_by_role("region", name="Sager, der venter på afgørelse")
+    queue = page.get_by_role("region", name="Sager, der venter på beslutning")
     expect(queue.get_by_role("link", name=TITLE)).to_be_visible()
     check_page(page, "Direktørforum's queue with a case")
     queue.get_by_role("link", name=TITLE).click()
@@ -65,12 +65,12 @@ def test_direktoerforum_asks_for_changes_then_approves_and_the_leader_starts(
     # Direktørforum asks for changes; a request without a reason is refused at the field.
     open_case(df_page)
     df_page.get_by_label("Ønsk ændringer").check()
-    df_page.get_by_role("button", name="Registrér afgørelsen").click()
+    df_page.get_by_role("button", name="Registrér beslutningen").click()
     expect(df_page.get_by_label("Begrundelse")).to_have_attribute("aria-invalid", "true")
     check_page(df_page, "decision with errors")
     df_page.get_by_label("Begrundelse").fill("Beskriv, hvordan borgerne inddrages.")
-    df_page.get_by_role("button", name="Registrér afgørelsen").click()
-    expect(df_page.get_by_text("Afgørelsen er registreret: ændringer ønsket.")).to_be_visible()
+    df_page.get_by_role("button", name="Registrér beslutningen").click()
+    expect(df_page.get_by_text("Beslutningen er registreret: ændringer ønsket.")).to_be_visible()
     check_page(df_page, "case after the decision")
 
     # The leader sees the request, edits the purpose and submits again: round 2.
@@ -88,8 +88,8 @@ def test_direktoerforum_asks_for_changes_then_approves_and_the_leader_starts(
     open_case(df_page)
     expect(df_page.get_by_text("Runde 1: Ændringer ønsket")).to_be_visible()
     df_page.get_by_label("Godkend").check()
-    df_page.get_by_role("button", name="Registrér afgørelsen").click()
-    expect(df_page.get_by_text("Afgørelsen er registreret: godkendt.")).to_be_visible()
+    df_page.get_by_role("button", name="Registrér beslutningen").click()
+    expect(df_page.get_by_text("Beslutningen er registreret: godkendt.")).to_be_visible()
     check_page(df_page, "approved case")
 
     # The leader starts the approved network.

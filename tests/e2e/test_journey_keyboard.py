@@ -147,7 +147,7 @@ def test_leader_registers_a_network_and_adds_participants_with_the_keyboard_alon
     tab_to(page, "Aktørtype")
     page.keyboard.type("Borger")  # a closed list picks the option its first letters match
     assert page.evaluate("document.activeElement.value") == ActorCategory.CITIZEN
-    tab_to(page, "Gem og tilføj en til")
+    tab_to(page, "Gem og tilføj endnu en")
     page.keyboard.press("Enter")
     expect(page.get_by_text("Grethe Hansen").first).to_be_visible()
 

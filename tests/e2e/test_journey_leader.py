@@ -122,7 +122,7 @@ def test_leader_takes_a_welfare_network_from_the_guide_to_conclusion(browse, lea
     check_page(page, "active")
 
     # Minutes and attendance for the kick-off.
-    page.get_by_role("link", name="Kick-off", exact=True).click()
+    page.get_by_role("link", name="Opstartsmøde", exact=True).click()
     check_page(page, "meeting")
     page.get_by_role("link", name="Referat og fremmøde", exact=True).click()
     check_page(page, "minutes, empty")
@@ -134,7 +134,7 @@ def test_leader_takes_a_welfare_network_from_the_guide_to_conclusion(browse, lea
     expect(page.get_by_text("Referat og fremmøde er gemt.")).to_be_visible()
     expect(page.get_by_text("Vi aftalte besøgsvenner på to afdelinger.")).to_be_visible()
     check_page(page, "meeting with minutes")
-    kick_off = network.meetings.get(title="Kick-off")
+    kick_off = network.meetings.get(title="Opstartsmøde")
     assert kick_off.status == MeetingStatus.HELD
     assert sorted(p.name for p in kick_off.attendees.all()) == ["Ali Demir", "Grethe Hansen"]
 

@@ -392,7 +392,7 @@ class Command(BaseCommand):
     help = (
         "Fylder databasen med et stort, realistisk og reproducerbart datasæt til benchmarks: "
         "N netværk af de tre typer i alle statusser, 8–25 deltagere hver (personer går igen på "
-        "tværs af netværk), møder efter typernes regler, Direktørforums afgørelser, ca. 50 ledere. "
+        "tværs af netværk), møder efter typernes regler, Direktørforums beslutninger, ca. 50 ledere. "
         "Kun til tomme test- og benchmarkdatabaser – aldrig i produktion."
     )
 
@@ -440,7 +440,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 "Oprettet {networks} netværk, {participants} deltagelser, {meetings} møder, "
-                "{decisions} afgørelser på {seconds} s.".format(**counts)
+                "{decisions} beslutninger på {seconds} s.".format(**counts)
             )
         )
 
