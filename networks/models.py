@@ -76,10 +76,10 @@ class NetworkType(models.Model):
         ),
     )
     sprint_max_days = models.PositiveIntegerField(
-        _("længste sprint (dage)"),
+        _("sprintens længste varighed (dage)"),
         null=True,
         blank=True,
-        help_text=_("Sprintvinduets største længde i kalenderdage, første og sidste dag medregnet."),
+        help_text=_("Sprintens længste varighed i kalenderdage, første og sidste dag medregnet."),
     )
     min_meetings = models.PositiveIntegerField(
         _("mindst antal netværksmøder"),
@@ -407,7 +407,7 @@ class Meeting(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_at__isnull=True) | Q(ends_at__gt=models.F("starts_at")),
                 name="meeting_ends_after_start",
-                violation_error_message=_("Mødet skal slutte efter, det er startet."),
+                violation_error_message=_("Mødet skal slutte, efter det er startet."),
             ),
         ]
         indexes = [models.Index(fields=["network", "starts_at"], name="meeting_network_starts_idx")]
@@ -441,7 +441,7 @@ class Decision(models.Model):
         Network, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("netværk")
     )
     round = models.PositiveIntegerField(_("indstillingsrunde"))
-    outcome = models.CharField(_("afgørelse"), max_length=20, choices=DecisionOutcome.choices)
+    outcome = models.CharField(_("beslutning"), max_length=20, choices=DecisionOutcome.choices)
     comment = models.TextField(_("begrundelse"), blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -454,18 +454,18 @@ class Decision(models.Model):
         _("Direktørforums mødedato"),
         null=True,
         blank=True,
-        help_text=_("Datoen for det møde i Direktørforum, hvor sagen blev afgjort."),
+        help_text=_("Datoen for det møde i Direktørforum, hvor beslutningen blev truffet."),
         validators=[validate_plausible_date],
     )
 
     objects = DecisionQuerySet.as_manager()
     # A decision is only ever created (save() and delete() refuse the rest), so its history is that.
-    history = HistoricalRecords(verbose_name=_("historik for afgørelse"))
+    history = HistoricalRecords(verbose_name=_("historik for beslutning"))
 
     class Meta:
         ordering = ["decided_at", "pk"]
-        verbose_name = _("afgørelse")
-        verbose_name_plural = _("afgørelser")
+        verbose_name = _("beslutning")
+        verbose_name_plural = _("beslutninger")
         constraints = [
             _choices_constraint("outcome", DecisionOutcome, "decision_outcome_valid"),
             # The guarantee behind "exactly one decision lands" even if two requests race.

@@ -27,7 +27,7 @@ def admin_client(client, superuser):
 
 def test_every_model_is_registered_in_danish(admin_client, network_types):
     page = admin_client.get("/admin/").content.decode()
-    for label in ("Netværkstyper", "Netværk", "Deltagere", "Møder", "Afgørelser", "Statusændringer"):
+    for label in ("Netværkstyper", "Netværk", "Deltagere", "Møder", "Beslutninger", "Statusændringer"):
         assert label in page
 
 
