@@ -10,7 +10,17 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from networks import roles, rules
-from networks.models import ActorCategory, Meeting, MeetingStatus, Network, NetworkType, Status
+from networks.models import (
+    ActorCategory,
+    ChangeRequest,
+    ChangeRequestStatus,
+    FollowUp,
+    Meeting,
+    MeetingStatus,
+    Network,
+    NetworkType,
+    Status,
+)
 
 
 @pytest.fixture
@@ -52,7 +62,8 @@ def test_demo_users_log_in_with_the_demo_password_and_have_their_roles(demo):
 
 
 def test_demo_tells_the_volunteering_theme_in_each_type(demo):
-    by_type = {n.type.code: n for n in Network.objects.with_related().filter(leader__username="leder")}
+    led = Network.objects.with_related().filter(leader__username="leder").exclude(status=Status.CONCLUDED)
+    by_type = {n.type.code: n for n in led}
     assert set(by_type) == {"innovation", "welfare", "learning"}
     assert {n.theme for n in by_type.values()} == {"Frivillighed i Albertslund"}
 
@@ -84,7 +95,7 @@ def test_demo_networks_are_valid_and_keep_the_rules(demo):
 
 
 def test_demo_draft_of_the_second_leader_shows_what_it_needs_before_it_starts(demo):
-    draft = Network.objects.with_related().get(leader__username="leder2")
+    draft = Network.objects.with_related().get(leader__username="leder2", status=Status.DRAFT)
     codes = {f.code for f in rules.findings(draft)}
     assert {"mandate_not_clarified", "too_few_core_participants", "sprint_window_missing"} <= codes
 
@@ -113,6 +124,10 @@ SNAPSHOT_FINDINGS = {
         "no_citizens",
         "track_plan_missing",
     },
+    # Approved and running, with a change request waiting for Direktørforum.
+    "Fællesskaber i boligområderne": {"outcome_summary_missing"},
+    # Concluded: nothing left to act on but its follow-up, which is not a finding.
+    "Frivilligkoordinatorer lærer af hinanden": set(),
 }
 
 
@@ -149,10 +164,18 @@ def test_load_demo_tells_the_same_story_whatever_the_day(db, day):
             assert local_day < today, meeting.title
         else:
             assert local_day > today, meeting.title
-    learning = Network.objects.get(leader__username="leder", type__code="learning")
+    learning = Network.objects.get(leader__username="leder", type__code="learning", status=Status.ACTIVE)
     assert learning.planned_start <= today <= learning.planned_end
     # Every network has the same findings on the day it is loaded as the snapshot had on its day.
     assert _finding_codes(today) == SNAPSHOT_FINDINGS
+    # A change request waits for Direktørforum, and a follow-up has just fallen due.
+    waiting = ChangeRequest.objects.get(status=ChangeRequestStatus.PENDING)
+    assert waiting.network.status == Status.ACTIVE and waiting.network.type.requires_approval
+    assert waiting.previous == {"purpose": waiting.network.purpose}
+    follow_up = FollowUp.objects.get()
+    assert follow_up.status_on(today) == "due"
+    # It fell due within the week before the demo is loaded (the dates move by whole weeks).
+    assert 1 <= (today - follow_up.due).days <= 7
 
 
 def test_without_moving_the_dates_the_demo_goes_stale(db):
@@ -168,7 +191,7 @@ def test_load_demo_twice_resets_the_demo_instead_of_moving_it_twice(db):
     assert Network.objects.get(leader__username="leder", type__code="welfare").sprint_start == (
         datetime.date(2027, 5, 31)
     )
-    assert Network.objects.count() == 4
+    assert Network.objects.count() == 6
 
 
 def test_load_demo_leaves_the_networks_people_made_themselves_alone(db):
@@ -192,3 +215,18 @@ def test_load_demo_refuses_a_malformed_date_and_a_database_without_the_types(db)
     with pytest.raises(CommandError, match="netværkstyperne"):
         call_command("load_demo")
     assert Network.objects.count() == 0
+
+
+def test_the_demo_shows_a_waiting_change_request_and_a_follow_up_due_on_the_pages(client, db):
+    _load_demo_on(timezone.localdate().isoformat())
+    client.force_login(User.objects.get(username="direktoer"))
+    dashboard = client.get("/direktoerforum/").content.decode()
+    assert "Fællesskaber i boligområderne" in dashboard
+    change_request = ChangeRequest.objects.get()
+    assert client.get(f"/direktoerforum/aendringsanmodning/{change_request.pk}/").status_code == 200
+    client.force_login(User.objects.get(username="leder"))
+    home = client.get("/").content.decode()
+    assert "Frivilligkoordinatorer lærer af hinanden" in home
+    follow_up = FollowUp.objects.get()
+    page = client.get(f"/netvaerk/{follow_up.network_id}/opfoelgning/{follow_up.pk}/")
+    assert page.status_code == 200 and "<form" in page.content.decode()

