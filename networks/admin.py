@@ -19,7 +19,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from networks import rules, services
 from networks.models import (
+    ChangeRequest,
     Decision,
+    FollowUp,
     Meeting,
     MeetingStatus,
     Network,
@@ -158,6 +160,9 @@ class NetworkTypeAdmin(admin.ModelAdmin):
                     "plan_months",
                     "min_core_participants",
                     "min_actor_categories",
+                    "sprint_start_grace_days",
+                    "min_meeting_gap_days",
+                    "follow_up_months",
                 )
             },
         ),
@@ -413,3 +418,30 @@ class SentReminderAdmin(PermanentRecordAdmin):
     list_filter = ("kind",)
     search_fields = ("key", "recipient__username", "recipient__email")
     list_select_related = ("recipient",)
+
+
+@admin.register(ChangeRequest)
+class ChangeRequestAdmin(PermanentRecordAdmin):
+    """Asked for on the network's page, decided on Direktørforum's; here to be looked up."""
+
+    list_display = ("network", "status", "requested_by", "requested_at", "decided_by", "decided_at")
+    list_filter = ("status",)
+    search_fields = ("network__title", "reason", "comment")
+    list_select_related = ("network", "requested_by", "decided_by")
+
+
+@admin.register(SprintChange)
+class SprintChangeAdmin(PermanentRecordAdmin):
+    list_display = ("network", "previous_end", "new_end", "changed_by", "changed_at")
+    search_fields = ("network__title", "reason")
+    list_select_related = ("network", "changed_by")
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(PermanentRecordAdmin):
+    """Made when a network concludes, answered once by its leader on the follow-up page."""
+
+    list_display = ("network", "months", "due", "answered_by", "answered_at")
+    list_filter = ("months",)
+    search_fields = ("network__title",)
+    list_select_related = ("network", "answered_by")

@@ -27,8 +27,31 @@ def admin_client(client, superuser):
 
 def test_every_model_is_registered_in_danish(admin_client, network_types):
     page = admin_client.get("/admin/").content.decode()
-    for label in ("Netværkstyper", "Netværk", "Deltagere", "Møder", "Beslutninger", "Statusændringer"):
+    for label in (
+        "Netværkstyper",
+        "Netværk",
+        "Deltagere",
+        "Møder",
+        "Beslutninger",
+        "Statusændringer",
+        "Ændringsanmodninger",
+        "Flytninger af sprinten",
+        "Opfølgninger",
+    ):
         assert label in page
+
+
+@pytest.mark.parametrize("model", ["changerequest", "sprintchange", "followup"])
+def test_change_requests_sprint_moves_and_follow_ups_are_read_only_records_in_the_admin(admin_client, model):
+    # Asked for, decided and answered on the app's own pages, where the rules are checked.
+    assert admin_client.get(f"/admin/networks/{model}/").status_code == 200
+    assert admin_client.get(f"/admin/networks/{model}/add/").status_code == 403
+
+
+def test_an_administrator_sets_the_whole_life_parameters_of_a_type(admin_client, learning_type):
+    url = f"/admin/networks/networktype/{learning_type.pk}/change/"
+    form = admin_client.get(url).context["adminform"].form
+    assert {"sprint_start_grace_days", "min_meeting_gap_days", "follow_up_months"} <= set(form.fields)
 
 
 def test_network_change_page_shows_the_findings(admin_client, draft_welfare):
