@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from networks import roles
+from networks import roles, selectors
 from networks.models import ChangeRequest, Decision, Network
 
 logger = logging.getLogger(__name__)
@@ -95,18 +95,6 @@ def decision_made(decision: Decision) -> int:
     )
 
 
-def _change_rows(change_request: ChangeRequest) -> list[dict]:
-    """Each changed field: its label, the value before and the value proposed."""
-    return [
-        {
-            "label": Network._meta.get_field(name).verbose_name,
-            "before": change_request.previous.get(name) or "–",
-            "after": value or "–",
-        }
-        for name, value in change_request.changes.items()
-    ]
-
-
 def change_request_submitted(change_request: ChangeRequest) -> int:
     """Tell Direktørforum's members that a change request waits for them (never the leader)."""
     network = change_request.network
@@ -117,7 +105,7 @@ def change_request_submitted(change_request: ChangeRequest) -> int:
         {
             "network": network,
             "change_request": change_request,
-            "changes": _change_rows(change_request),
+            "changes": selectors.change_request_rows(change_request),
             "leader_name": roles.display_name(network.leader),
             "case_url": absolute_url(reverse("direktoerforum:change_request", args=[change_request.pk])),
         },
@@ -135,7 +123,7 @@ def change_request_decided(change_request: ChangeRequest) -> int:
         {
             "network": network,
             "change_request": change_request,
-            "changes": _change_rows(change_request),
+            "changes": selectors.change_request_rows(change_request),
             "decided_by_name": roles.display_name(change_request.decided_by),
             "network_url": absolute_url(network.get_absolute_url()),
         },

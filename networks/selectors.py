@@ -28,6 +28,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy
 
 from networks import roles, rules
+from networks.dates import long_date
 from networks.models import (
     OPEN_STATUSES,
     ActorCategory,
@@ -38,6 +39,7 @@ from networks.models import (
     Meeting,
     MeetingStatus,
     Network,
+    NetworkType,
     Participant,
     ParticipantRole,
     Status,
@@ -289,6 +291,36 @@ def case_history(network: Network):
         network.decisions.select_related("decided_by").order_by("decided_at", "pk"),
         network.status_changes.select_related("changed_by").order_by("changed_at", "pk"),
     )
+
+
+def _shown_value(name: str, value) -> str:
+    """A field's value as the pages show it: a type by its name, a date in Danish, "–" for nothing."""
+    if value in (None, ""):
+        return "–"
+    if name == "type":
+        found = NetworkType.objects.filter(code=value).first() if isinstance(value, str) else value
+        return found.name if found else str(value)
+    if name in ("planned_start", "planned_end"):
+        day = value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
+        return long_date(day)
+    return str(value)
+
+
+def change_request_rows(change_request: ChangeRequest, *, current: Network | None = None) -> list[dict]:
+    """Each changed field: its label, the value before and the value proposed. `current`: compare
+    with the network's value now instead of the value when the request was made."""
+    rows = []
+    for name, after in change_request.changes.items():
+        before = getattr(current, name) if current is not None else change_request.previous.get(name)
+        rows.append(
+            {
+                "name": name,
+                "label": Network._meta.get_field(name).verbose_name,
+                "before": _shown_value(name, before),
+                "after": _shown_value(name, after),
+            }
+        )
+    return rows
 
 
 def change_requests_waiting() -> QuerySet[ChangeRequest]:

@@ -626,7 +626,7 @@ def test_the_queue_lists_waiting_change_requests_oldest_first(
     time_machine.move_to(at(datetime.date(2027, 4, 6), 12), tick=False)
     client.force_login(direktoer)
     page = client.get("/direktoerforum/").content.decode()
-    section = page[page.index('id="aendringsanmodninger"') : page.index('id="afgjorte"')]
+    section = page[page.index('id="aendringsanmodninger"') : page.index('id="seneste"')]
     assert section.index(case_url(earlier)) < section.index(case_url(later))
     assert "17 dage" in section and "5 dage" in section
 

@@ -19,41 +19,10 @@ from django.views.decorators.http import require_http_methods
 
 from networks import roles, selectors, services
 from networks.choices import APPROVED_STATUSES
-from networks.dates import long_date
 from networks.forms import ChangeRequestDecisionForm, ChangeRequestForm
-from networks.models import ChangeRequest, ChangeRequestStatus, Network, NetworkType, Status
+from networks.models import ChangeRequest, ChangeRequestStatus, Network, Status
 from networks.views.access import network_page
 from networks.views.helpers import REFUSED, call_service, call_service_with_messages
-
-
-def _shown(name: str, value) -> str:
-    """A field's value as the pages show it: a type by its name, a date in Danish, "–" for nothing."""
-    if value in (None, ""):
-        return "–"
-    if name == "type":
-        found = NetworkType.objects.filter(code=value).first() if isinstance(value, str) else value
-        return found.name if found else str(value)
-    if name in ("planned_start", "planned_end"):
-        day = value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
-        return long_date(day)
-    return str(value)
-
-
-def field_rows(change_request: ChangeRequest, *, current: Network | None = None) -> list[dict]:
-    """Each changed field: its label, the value before and the value proposed. `current`: compare
-    with the network's value now instead of the value when the request was made."""
-    rows = []
-    for name, after in change_request.changes.items():
-        before = getattr(current, name) if current is not None else change_request.previous.get(name)
-        rows.append(
-            {
-                "name": name,
-                "label": Network._meta.get_field(name).verbose_name,
-                "before": _shown(name, before),
-                "after": _shown(name, after),
-            }
-        )
-    return rows
 
 
 def days_waiting(change_request: ChangeRequest, today: datetime.date | None = None) -> int:
@@ -67,7 +36,7 @@ def section(network: Network, user) -> dict | None:
     if not network.type.requires_approval or network.status not in (*APPROVED_STATUSES, Status.CANCELLED):
         return None
     requests = [
-        {"change_request": change_request, "fields": field_rows(change_request)}
+        {"change_request": change_request, "fields": selectors.change_request_rows(change_request)}
         for change_request in selectors.change_requests_of(network)
     ]
     can_request = network.leader_id == user.pk and services.allows(
@@ -164,7 +133,7 @@ def change_request_case(request, pk):
             "change_request": change_request,
             "network": network,
             # Waiting: what the network holds now against what is proposed; decided: as it was.
-            "fields": field_rows(change_request, current=network if pending else None),
+            "fields": selectors.change_request_rows(change_request, current=network if pending else None),
             "pending": pending,
             "days_waiting": days_waiting(change_request),
             "form": form,
