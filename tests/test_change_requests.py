@@ -273,6 +273,9 @@ def test_a_change_request_is_stored_with_what_was_approved_and_waits(
     assert mailoutbox[0].subject == "Ændringsanmodning til Direktørforum: Velfærd med frivillige"
     assert f"/direktoerforum/aendringsanmodning/{change_request.pk}/" in mailoutbox[0].body
     assert "Foreslået: Frivillighed og fællesskab" in mailoutbox[0].body
+    # Dates read as on the case page, not as stored.
+    assert f"Foreslået: {new_end.day}. " in mailoutbox[0].body
+    assert new_end.isoformat() not in mailoutbox[0].body
 
 
 def test_no_email_is_sent_for_a_change_request_that_was_rolled_back(active, leader, emails, mailoutbox):
