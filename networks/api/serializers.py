@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from networks import rules
+from networks import rules, services
 from networks.dates import EARLIEST_DATE, LATEST_DATE
 from networks.models import (
     Decision,
@@ -304,19 +304,7 @@ class ParticipantSerializer(ModelSerializer):
 
     class Meta:
         model = Participant
-        fields = [
-            "id",
-            "network",
-            "name",
-            "email",
-            "organisation",
-            "actor_category",
-            "role",
-            "joined_on",
-            "left_on",
-            "commitment",
-            "no_commitment_reason",
-        ]
+        fields = ["id", "network", *services.PARTICIPANT_FIELDS]
         read_only_fields = ["network"]
         # The model's constraints (one e-mail per network) are checked by full_clean() in the services.
         validators = []

@@ -13,6 +13,7 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -22,7 +23,7 @@ from networks.choices import APPROVED_STATUSES
 from networks.forms import ChangeRequestDecisionForm, ChangeRequestForm
 from networks.models import ChangeRequest, ChangeRequestStatus, Network, Status
 from networks.views.access import network_page
-from networks.views.helpers import REFUSED, call_service, call_service_with_messages
+from networks.views.helpers import REFUSED, call_service, call_service_with_messages, record_decision
 
 
 def days_waiting(change_request: ChangeRequest, today: datetime.date | None = None) -> int:
@@ -107,24 +108,17 @@ def change_request_case(request, pk):
             raise PermissionDenied(refusal.message)
         if form.is_valid():
             outcome = form.cleaned_data["outcome"]
-            try:
-                DECIDERS[outcome](
+            response = record_decision(
+                request,
+                form,
+                lambda: DECIDERS[outcome](
                     change_request=change_request, by=request.user, comment=form.cleaned_data["comment"]
-                )
-            except services.DomainError as error:
-                if error.code == "comment_required":
-                    form.add_error("comment", error.message)
-                else:
-                    # Typically another member decided a moment earlier: say who, and what.
-                    messages.error(request, error.message)
-                    return redirect("direktoerforum:change_request", pk=change_request.pk)
-            else:
-                messages.success(
-                    request,
-                    _("Beslutningen er registreret: %(outcome)s. Netværkslederen har fået besked.")
-                    % {"outcome": ChangeRequestStatus(outcome).label.lower()},
-                )
-                return redirect("direktoerforum:change_request", pk=change_request.pk)
+                ),
+                outcome_label=ChangeRequestStatus(outcome).label,
+                back=reverse("direktoerforum:change_request", args=[change_request.pk]),
+            )
+            if response is not None:
+                return response
     pending = change_request.status == ChangeRequestStatus.PENDING
     return render(
         request,

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -19,7 +20,7 @@ from networks import roles, rules, selectors, services
 from networks.forms import DecisionForm
 from networks.models import DecisionOutcome, Status
 from networks.views import change_requests
-from networks.views.helpers import page_links, page_number
+from networks.views.helpers import page_links, page_number, record_decision
 
 DECIDERS = {
     DecisionOutcome.APPROVED: services.network_approve,
@@ -139,27 +140,20 @@ def case(request, pk):
         # decision won, and the member sees that.
         if form.is_valid():
             outcome = form.cleaned_data["outcome"]
-            try:
-                DECIDERS[outcome](
+            response = record_decision(
+                request,
+                form,
+                lambda: DECIDERS[outcome](
                     network=network,
                     by=request.user,
                     comment=form.cleaned_data["comment"],
                     meeting_date=form.cleaned_data["meeting_date"],
-                )
-            except services.DomainError as error:
-                if error.code == "comment_required":
-                    form.add_error("comment", error.message)
-                else:
-                    # Typically another member decided a moment earlier: say who, and what.
-                    messages.error(request, error.message)
-                    return redirect("direktoerforum:case", pk=network.pk)
-            else:
-                messages.success(
-                    request,
-                    _("Beslutningen er registreret: %(outcome)s. Netværkslederen har fået besked.")
-                    % {"outcome": DecisionOutcome(outcome).label.lower()},
-                )
-                return redirect("direktoerforum:case", pk=network.pk)
+                ),
+                outcome_label=DecisionOutcome(outcome).label,
+                back=reverse("direktoerforum:case", args=[network.pk]),
+            )
+            if response is not None:
+                return response
     decisions, status_changes = selectors.case_history(network)
     status_changes = list(status_changes)
     submissions = [c for c in status_changes if c.to_status == Status.SUBMITTED]

@@ -18,6 +18,8 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
 from networks.forms import add_service_errors
 from networks.services import DomainError, RoleRefused
@@ -115,6 +117,28 @@ def call_service_with_messages(request, call: Callable[[], T]) -> T | Literal[Re
 
 
 # --- Paging -------------------------------------------------------------------------------------
+
+
+def record_decision(
+    request, form: forms.Form, decide: Callable[[], object], *, outcome_label: str, back: str
+):
+    """Direktørforum's decision from a valid form: a redirect to `back` with a message saying what
+    was decided, or — when another member decided a moment earlier — saying who and what. None
+    when the refusal belongs on the form (a comment it must have), so the page shows the form again."""
+    try:
+        decide()
+    except DomainError as error:
+        if error.code == "comment_required":
+            form.add_error("comment", error.message)
+            return None
+        messages.error(request, error.message)
+        return redirect(back)
+    messages.success(
+        request,
+        _("Beslutningen er registreret: %(outcome)s. Netværkslederen har fået besked.")
+        % {"outcome": outcome_label.lower()},
+    )
+    return redirect(back)
 
 
 def page_number(value, *, last: int = 10_000) -> int:

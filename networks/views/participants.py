@@ -42,17 +42,7 @@ def participant_add(request, network):
 @network_page(change=True)
 def participant_edit(request, network, participant_pk):
     participant = participant_of(network, participant_pk)
-    names = (
-        "name",
-        "email",
-        "organisation",
-        "actor_category",
-        "role",
-        "joined_on",
-        "left_on",
-        "commitment",
-        "no_commitment_reason",
-    )
+    names = services.PARTICIPANT_FIELDS
     form = ParticipantForm(
         request.POST if request.method == "POST" else None,
         initial={name: getattr(participant, name) for name in names},
