@@ -9,11 +9,14 @@ a changed parameter breaks only tests/test_fixtures.py, which pins the fixture's
 """
 
 import datetime
+import threading
 import zoneinfo
 from dataclasses import dataclass
 
 import time_machine
 from django.contrib.auth.models import Group, User
+from django.db import connections
+from django.test import Client
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -470,3 +473,37 @@ def outcomes_per_track(network) -> dict:
         if "track_plans" in rules.spec_for(network.type).form_fields
         else {}
     )
+
+
+# --- Two people at once -------------------------------------------------------------------------
+
+RACE_TIMEOUT = 30  # seconds; a thread still running after this is a deadlock, not a slow machine
+
+
+def post_at_once(url, posts):
+    """POST each (user, data) from its own Client in its own thread, released together by a barrier;
+    the final page (after the redirect) per user, or the exception a thread raised."""
+    clients = []
+    for user, _data in posts:
+        client = Client()
+        client.force_login(user)
+        clients.append(client)
+    barrier = threading.Barrier(len(posts))
+    results = [None] * len(posts)
+
+    def run(index):
+        try:
+            barrier.wait(timeout=RACE_TIMEOUT)
+            results[index] = clients[index].post(url, posts[index][1], follow=True)
+        except Exception as exc:  # reported by the assertions below, not swallowed
+            results[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(len(posts))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=RACE_TIMEOUT)
+    assert not any(thread.is_alive() for thread in threads), "a request did not finish: deadlock?"
+    return results

@@ -9,54 +9,22 @@ real: PostgreSQL only. `serialized_rollback` restores the role groups the migrat
 import threading
 
 import pytest
-from django.db import connections
-from django.test import Client
 
 from networks import services
 from networks.models import ChangeRequest, ChangeRequestStatus, Network, Status
-from tests.factories import approved_innovation_with_plan
+from tests.factories import RACE_TIMEOUT, approved_innovation_with_plan, post_at_once
 
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-TIMEOUT = 30  # seconds; a thread still running after this is a deadlock, not a slow machine
 SUCCESS = "Beslutningen er registreret:"
 ALREADY_DECIDED = "Der er allerede truffet en beslutning om ændringsanmodningen"
 POSTS = (
     {"outcome": "approved", "comment": ""},
     {"outcome": "rejected", "comment": "Hold fast i temaet."},
 )
-
-
-def post_at_once(url, posts):
-    """POST each (user, data) from its own Client in its own thread, released together by a barrier;
-    the final page (after the redirect) per user, or the exception a thread raised."""
-    clients = []
-    for user, _data in posts:
-        client = Client()
-        client.force_login(user)
-        clients.append(client)
-    barrier = threading.Barrier(len(posts))
-    results = [None] * len(posts)
-
-    def run(index):
-        try:
-            barrier.wait(timeout=TIMEOUT)
-            results[index] = clients[index].post(url, posts[index][1], follow=True)
-        except Exception as exc:  # reported by the assertions below, not swallowed
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(len(posts))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=TIMEOUT)
-    assert not any(thread.is_alive() for thread in threads), "a request did not finish: deadlock?"
-    return results
 
 
 @pytest.fixture
@@ -105,7 +73,7 @@ def test_both_requests_past_the_page_checks_still_record_one_decision(
     locked = services._locked
 
     def lock_together(network):
-        in_the_service.wait(timeout=TIMEOUT)
+        in_the_service.wait(timeout=RACE_TIMEOUT)
         return locked(network)
 
     monkeypatch.setattr(services, "_locked", lock_together)

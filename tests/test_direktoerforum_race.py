@@ -9,54 +9,22 @@ the role groups the migrations created, which the flush after a transactional te
 import threading
 
 import pytest
-from django.db import connections
-from django.test import Client
 
 from networks import services
 from networks.models import Decision, DecisionOutcome, Network, Status, StatusChange
+from tests.factories import RACE_TIMEOUT, post_at_once
 
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-TIMEOUT = 30  # seconds; a thread still running after this is a deadlock, not a slow machine
 SUCCESS = "Beslutningen er registreret:"
 ALREADY_DECIDED = "Der er allerede truffet en beslutning om denne indstilling"
 OUTCOME_LABEL = {
     DecisionOutcome.APPROVED: "godkendt",
     DecisionOutcome.CHANGES_REQUESTED: "ændringer ønsket",
 }
-
-
-def post_at_once(url, posts):
-    """POST each (user, data) from its own Client in its own thread, released together by a barrier.
-
-    Returns the final page (after the redirect) per user, or the exception a thread raised."""
-    clients = []
-    for user, _data in posts:
-        client = Client()
-        client.force_login(user)
-        clients.append(client)
-    barrier = threading.Barrier(len(posts))
-    results = [None] * len(posts)
-
-    def run(index):
-        try:
-            barrier.wait(timeout=TIMEOUT)
-            results[index] = clients[index].post(url, posts[index][1], follow=True)
-        except Exception as exc:  # reported by the assertions below, not swallowed
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(len(posts))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=TIMEOUT)
-    assert not any(thread.is_alive() for thread in threads), "a request did not finish: deadlock?"
-    return results
 
 
 def assert_one_decision_and_the_loser_told(network, direktoer, direktoer2, results):
@@ -107,7 +75,7 @@ def test_both_requests_past_the_page_checks_still_record_one_decision(
     locked = services._locked
 
     def lock_together(network):
-        in_the_service.wait(timeout=TIMEOUT)
+        in_the_service.wait(timeout=RACE_TIMEOUT)
         return locked(network)
 
     monkeypatch.setattr(services, "_locked", lock_together)
