@@ -398,27 +398,37 @@ class CancelForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
-    """Direktørforum's decision on a case; the services require the reason where it is needed."""
-
-    outcome = forms.ChoiceField(
+def _outcome_field(*choices) -> forms.ChoiceField:
+    """The outcomes Direktørforum chooses between, as radio buttons."""
+    return forms.ChoiceField(
         label=gettext_lazy("Beslutning"),
-        choices=[
-            (DecisionOutcome.APPROVED, gettext_lazy("Godkend")),
-            (DecisionOutcome.CHANGES_REQUESTED, gettext_lazy("Ønsk ændringer")),
-            (DecisionOutcome.REJECTED, gettext_lazy("Afvis")),
-        ],
+        choices=list(choices),
         widget=forms.RadioSelect,
         error_messages={"required": gettext_lazy("Vælg en beslutning.")},
     )
-    comment = forms.CharField(
+
+
+def _reason_field(help_text) -> forms.CharField:
+    """Direktørforum's reason; when it is required is the services' rule, not the form's."""
+    return forms.CharField(
         label=gettext_lazy("Begrundelse"),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=gettext_lazy(
-            "Skal udfyldes ved afvisning og ved ønske om ændringer. Sendes til netværkslederen."
-        ),
+        help_text=help_text,
+    )
+
+
+class DecisionForm(forms.Form):
+    """Direktørforum's decision on a case; the services require the reason where it is needed."""
+
+    outcome = _outcome_field(
+        (DecisionOutcome.APPROVED, gettext_lazy("Godkend")),
+        (DecisionOutcome.CHANGES_REQUESTED, gettext_lazy("Ønsk ændringer")),
+        (DecisionOutcome.REJECTED, gettext_lazy("Afvis")),
+    )
+    comment = _reason_field(
+        gettext_lazy("Skal udfyldes ved afvisning og ved ønske om ændringer. Sendes til netværkslederen.")
     )
     meeting_date = forms.DateField(
         label=gettext_lazy("Direktørforums mødedato"),
@@ -497,22 +507,11 @@ class ChangeRequestForm(forms.Form):
 class ChangeRequestDecisionForm(forms.Form):
     """Direktørforum's decision on a change request; rejecting requires a reason (the service says so)."""
 
-    outcome = forms.ChoiceField(
-        label=gettext_lazy("Beslutning"),
-        choices=[
-            (ChangeRequestStatus.APPROVED, gettext_lazy("Godkend ændringen")),
-            (ChangeRequestStatus.REJECTED, gettext_lazy("Afvis ændringen")),
-        ],
-        widget=forms.RadioSelect,
-        error_messages={"required": gettext_lazy("Vælg en beslutning.")},
+    outcome = _outcome_field(
+        (ChangeRequestStatus.APPROVED, gettext_lazy("Godkend ændringen")),
+        (ChangeRequestStatus.REJECTED, gettext_lazy("Afvis ændringen")),
     )
-    comment = forms.CharField(
-        label=gettext_lazy("Begrundelse"),
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=gettext_lazy("Skal udfyldes ved afvisning. Sendes til netværkslederen."),
-    )
+    comment = _reason_field(gettext_lazy("Skal udfyldes ved afvisning. Sendes til netværkslederen."))
 
 
 # --- Participants -------------------------------------------------------------------------------
