@@ -19,6 +19,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
 from django.utils import timezone
 
+from networks.dates import add_months
+
 FIXTURE = "demo"
 DEMO_TAKEN_ON = datetime.date(2026, 11, 26)
 
@@ -45,6 +47,17 @@ def _fixture_rows() -> dict[type[models.Model], list]:
     for item in json.loads(path.read_text(encoding="utf-8")):
         rows.setdefault(apps.get_model(item["model"]), []).append(item["pk"])
     return rows
+
+
+def _follow_ups_from_conclusion(pks) -> None:
+    """A follow-up falls due whole months after its network concluded; moved by whole weeks, it would
+    drift a day or two from that, so it is counted again from the moved day of conclusion."""
+    FollowUp = apps.get_model("networks", "FollowUp")
+    for follow_up in FollowUp.objects.filter(pk__in=pks).select_related("network"):
+        concluded = follow_up.network.concluded_at
+        if concluded is not None:
+            follow_up.due = add_months(timezone.localdate(concluded), follow_up.months)
+            follow_up.save(update_fields=["due"])
 
 
 class Command(BaseCommand):
@@ -87,4 +100,5 @@ class Command(BaseCommand):
                     model._base_manager.filter(pk=pk).update(
                         **{name: _moved(value, shift) for name, value in row.items()}
                     )
+            _follow_ups_from_conclusion(_fixture_rows().get(apps.get_model("networks", "FollowUp"), []))
         self.stdout.write(self.style.SUCCESS(f"Demoen er indlæst; datoerne er flyttet {shift.days:+d} dage."))
