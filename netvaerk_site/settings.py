@@ -112,8 +112,20 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Writers wait for each other instead of failing at once with "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # SQLite has one writer at a time; these make simultaneous writes queue for it instead of
+    # answering "database is locked" (docs/drift.md). IMMEDIATE: every `transaction.atomic()`
+    # takes the write lock at BEGIN, so a transaction never reads first and then fails to upgrade
+    # to a writer; the services' `select_for_update()` is a no-op here, and this lock is what
+    # serialises them. `timeout`: how long a writer waits for the lock (seconds). WAL: readers
+    # never wait for the writer, nor it for them; synchronous=NORMAL is durable in WAL mode except
+    # for the last commits before a power cut (ignored on the tests' in-memory database).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT spends ~0.5 s compiling the report's and the export's queries, longer than
     # they take to run (docs/PERFORMANCE.md); a web app's short queries gain nothing from it.
