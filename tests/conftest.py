@@ -6,6 +6,8 @@ data is built in code; the JSON files in fixtures/ are the type parameters and t
 """
 
 import os
+import tempfile
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -25,8 +27,12 @@ from tests.factories import (
     sprint_of,
 )
 
+# Whether this run collected a test marked `concurrent` (threads, each with its own connection).
+RUNS_CONCURRENT_TESTS = pytest.StashKey[bool]()
+
 
 def pytest_collection_modifyitems(config, items):
+    config.stash[RUNS_CONCURRENT_TESTS] = any("concurrent" in item.keywords for item in items)
     # Tests marked postgres skip, with a visible reason, when the suite runs on SQLite.
     if os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
         return
@@ -45,12 +51,20 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
-    # A test database of its own per run on PostgreSQL, so two suites on one server
-    # (a developer's and a helper script's) never drop each other's database.
+def django_db_modify_db_settings(request, django_db_modify_db_settings_parallel_suffix):
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.postgresql":
+        # A test database of its own per run on PostgreSQL, so two suites on one server
+        # (a developer's and a helper script's) never drop each other's database.
         database.setdefault("TEST", {})["NAME"] = f"test_{database['NAME']}_{os.getpid()}"
+    elif request.config.stash.get(RUNS_CONCURRENT_TESTS, False):
+        # SQLite's test database is in memory, where threads share one cache and a blocked writer
+        # fails at once ("database table is locked") instead of waiting for the lock. The
+        # concurrent tests need what the app has in production: a file, its lock and its busy
+        # timeout. One file per process (per xdist worker); Django deletes it afterwards. Runs
+        # without such a test keep the faster in-memory database.
+        name = Path(tempfile.gettempdir()) / f"netvaerk-test-{os.getpid()}.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(name)
 
 
 @pytest.fixture(autouse=True, scope="session")

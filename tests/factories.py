@@ -480,6 +480,25 @@ def outcomes_per_track(network) -> dict:
 RACE_TIMEOUT = 30  # seconds; a thread still running after this is a deadlock, not a slow machine
 
 
+def meet_past_the_page_checks(monkeypatch, transaction_function: str) -> None:
+    """Hold two requests until both have passed the page's checks, the tightest interleaving of two
+    decisions on one row; `transaction_function` names the service's `@transaction.atomic` helper.
+
+    On PostgreSQL they meet inside their transactions, just before the row lock (`_locked`), so
+    only the lock stands between them. On SQLite a transaction takes the database's one write lock
+    at BEGIN (IMMEDIATE, docs/drift.md): the second cannot begin while the first waits inside, so
+    they meet just before their transactions instead, and only that lock stands between them."""
+    meet = threading.Barrier(2)
+    name = "_locked" if connections["default"].vendor == "postgresql" else transaction_function
+    original = getattr(services, name)
+
+    def together(*args, **kwargs):
+        meet.wait(timeout=RACE_TIMEOUT)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(services, name, together)
+
+
 def post_at_once(url, posts):
     """POST each (user, data) from its own Client in its own thread, released together by a barrier;
     the final page (after the redirect) per user, or the exception a thread raised."""

@@ -2,20 +2,19 @@
 
 Exactly one decision lands (and, if it is an approval, is applied once); the other member is told,
 in Danish, which decision won. Each request runs in its own thread with its own database
-connection, so the data must be committed first (`transaction=True`) and the row locks must be
-real: PostgreSQL only. `serialized_rollback` restores the role groups the migrations created.
+connection, so the data must be committed first (`transaction=True`). Runs on PostgreSQL (the row
+locks) and on SQLite (the database's write lock, on a file test database). `serialized_rollback`
+restores the role groups the migrations created.
 """
-
-import threading
 
 import pytest
 
 from networks import services
 from networks.models import ChangeRequest, ChangeRequestStatus, Network, Status
-from tests.factories import RACE_TIMEOUT, approved_innovation_with_plan, post_at_once
+from tests.factories import approved_innovation_with_plan, meet_past_the_page_checks, post_at_once
 
 pytestmark = [
-    pytest.mark.postgres,
+    pytest.mark.concurrent,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
@@ -68,15 +67,8 @@ def test_both_requests_past_the_page_checks_still_record_one_decision(
     monkeypatch, waiting, direktoer, direktoer2
 ):
     # The tightest interleaving: both requests have read the request as waiting and passed the
-    # page's checks before either takes the row locks. Only the locks stand between them.
-    in_the_service = threading.Barrier(2)
-    locked = services._locked
-
-    def lock_together(network):
-        in_the_service.wait(timeout=RACE_TIMEOUT)
-        return locked(network)
-
-    monkeypatch.setattr(services, "_locked", lock_together)
+    # page's checks before either takes the locks. Only the locks stand between them.
+    meet_past_the_page_checks(monkeypatch, "_decide_change_request")
     url = f"/direktoerforum/aendringsanmodning/{waiting.pk}/"
     results = post_at_once(url, [(direktoer, POSTS[0]), (direktoer2, POSTS[1])])
     assert_one_decision_and_the_loser_told(waiting, direktoer, direktoer2, results)

@@ -1,5 +1,7 @@
 """Two people acting on the same network at the same moment: exactly one of them wins, the other is told
-why, and the database holds exactly what one of them did. Needs PostgreSQL's row locks (skipped on SQLite).
+why, and the database holds exactly what one of them did. On PostgreSQL the services' row locks
+(`select_for_update`) serialise them; on SQLite, where that is a no-op, the write lock each
+transaction takes at BEGIN (IMMEDIATE, docs/drift.md) does, on a file test database.
 
 Each thread has its own database connection (Django's connections are per thread), so the test's data
 must be committed first: hence `transaction=True`. `serialized_rollback` restores the role groups the
@@ -21,7 +23,7 @@ from networks.models import Decision, DecisionOutcome, Meeting, MeetingStatus, N
 from tests.factories import add_meetings
 
 pytestmark = [
-    pytest.mark.postgres,
+    pytest.mark.concurrent,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 

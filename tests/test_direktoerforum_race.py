@@ -2,20 +2,18 @@
 
 Exactly one decision lands; the other member is told, in Danish, which decision won. Each request
 runs in its own thread with its own database connection, so the data must be committed first
-(`transaction=True`) and the row lock must be real: PostgreSQL only. `serialized_rollback` restores
-the role groups the migrations created, which the flush after a transactional test removes.
+(`transaction=True`). Runs on PostgreSQL (the row lock) and on SQLite (the database's write lock,
+on a file test database). `serialized_rollback` restores the role groups the migrations created,
+which the flush after a transactional test removes.
 """
-
-import threading
 
 import pytest
 
-from networks import services
 from networks.models import Decision, DecisionOutcome, Network, Status, StatusChange
-from tests.factories import RACE_TIMEOUT, post_at_once
+from tests.factories import meet_past_the_page_checks, post_at_once
 
 pytestmark = [
-    pytest.mark.postgres,
+    pytest.mark.concurrent,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
@@ -69,16 +67,9 @@ def test_both_requests_past_the_page_checks_still_record_one_decision(
     monkeypatch, submitted_innovation, direktoer, direktoer2
 ):
     # The tightest interleaving: both requests have read the case as waiting and passed the page's
-    # checks before either takes the row lock. Only the lock (and the one-decision-per-round
+    # checks before either takes the lock. Only the lock (and the one-decision-per-round
     # constraint) stands between them.
-    in_the_service = threading.Barrier(2)
-    locked = services._locked
-
-    def lock_together(network):
-        in_the_service.wait(timeout=RACE_TIMEOUT)
-        return locked(network)
-
-    monkeypatch.setattr(services, "_locked", lock_together)
+    meet_past_the_page_checks(monkeypatch, "_decide")
     url = f"/direktoerforum/sag/{submitted_innovation.pk}/"
     results = post_at_once(url, [(direktoer, POSTS[0]), (direktoer2, POSTS[1])])
     assert_one_decision_and_the_loser_told(submitted_innovation, direktoer, direktoer2, results)

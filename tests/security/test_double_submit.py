@@ -90,11 +90,12 @@ def test_another_session_cannot_reuse_the_key_to_reach_the_network(leader, other
     assert set(Network.objects.values_list("title", flat=True)) == {"Min", "Deres"}
 
 
-@pytest.mark.postgres
+@pytest.mark.concurrent
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_copies_of_the_form_arriving_at_once_make_one_network(leader, welfare_type):
     # Same session, same key, sent by two threads at the same moment: the session row's lock
-    # makes the second wait for the first and then find the key used.
+    # (on SQLite, the write lock its transaction takes at BEGIN) makes the second wait for the
+    # first and then find the key used.
     client = Client()
     client.force_login(leader)
     key = form_key(client)
