@@ -66,6 +66,12 @@ audit: $(BIN)/.installed
 loadtest: $(BIN)/.installed
 	$(BIN)/python -m bench.load
 
+## loadtest-sqlite: 20 users for 10 s against gunicorn + the default SQLite database, then 20
+## members deciding the same case at once; zero 5xx; figures into docs/RELIABILITY.md (no root)
+.PHONY: loadtest-sqlite
+loadtest-sqlite: $(BIN)/.installed
+	$(BIN)/python -m bench.load --sqlite
+
 ## bench: seed N = 100 and N = 10 000, serve with gunicorn (DEBUG=0, 2 workers) on 127.0.0.1, time
 ## every main page on SQLite and on PostgreSQL (BENCH_POSTGRES_URL, default the local test server;
 ## empty to skip); tables into docs/PERFORMANCE.md. BENCH_JOURNEY_SECONDS=10 for a quick run.

@@ -16,13 +16,20 @@ so restarting it never disturbs anyone's test run on the main cluster; it is sto
 end (LOADTEST_PG_CLUSTER=main uses the main cluster and leaves it running). Needs root, like
 `make test-postgres`. The database loadtest_netvaerk is created afresh each run.
 
-Writes the figures into docs/RELIABILITY.md (between the loadtest markers) and prints them.
+`--sqlite` (`make loadtest-sqlite`): the default embedded database instead, short — 20 users for
+10 s (`--users`, `--seconds`) — on a fresh var/loadtest.sqlite3 with the app's own SQLite settings:
+zero 5xx, every acknowledged write kept, and the race decided once per case. No fault phase (there
+is no server to restart), no root needed.
+
+Writes the figures into docs/RELIABILITY.md (between the loadtest markers, or the loadtest-sqlite
+markers) and prints them.
 All traffic goes to 127.0.0.1; every loop is bounded in time and count. Run as `python -m bench.load`
 from the project (as `make loadtest` does); the rig it shares with `make bench` is bench/harness.py.
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime
 import json
 import os
@@ -34,6 +41,7 @@ import threading
 import time
 import urllib.parse
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from bench.harness import (
     FORM,
@@ -131,11 +139,11 @@ def stop_postgres(version: str) -> None:
 # --- The app --------------------------------------------------------------------------------------
 
 
-def app_env() -> dict:
+def app_env(database: str = DATABASE_URL) -> dict:
     inherited = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
     return server_env(
         inherited,
-        DATABASE_URL=DATABASE_URL,
+        DATABASE_URL=database,
         CONN_MAX_AGE="60",
         SECURITY_LOG_LEVEL="ERROR",
         DJANGO_SETTINGS_MODULE="netvaerk_site.settings",
@@ -188,12 +196,12 @@ def django(code: str, env: dict, **values) -> str:
     return python(env, "-c", prelude + code)
 
 
-def prepare(env: dict) -> dict:
+def prepare(env: dict, users: int = USERS) -> dict:
     log("migrate, collectstatic, seed")
     migrate(env)
     manage(env, "collectstatic", "--no-input", "-v0")
     return json.loads(
-        django(SEED, env, USERS=USERS, RACERS=RACERS, RACE_CASES=RACE_CASES, PASSWORD=PASSWORD).splitlines()[
+        django(SEED, env, USERS=users, RACERS=RACERS, RACE_CASES=RACE_CASES, PASSWORD=PASSWORD).splitlines()[
             -1
         ]
     )
@@ -358,8 +366,7 @@ def log_in_everyone(port: int, seeded: dict) -> list[User]:
     """The users, logged in on the pages and with an API token (once: a password check is slow on
     purpose, and logging in is not what is measured)."""
     users = [
-        User(port, name, list(seeded["networks"][name]), Ledger())
-        for name in sorted(seeded["networks"])[:USERS]
+        User(port, name, list(seeded["networks"][name]), Ledger()) for name in sorted(seeded["networks"])
     ]
 
     def log_in(user: User) -> None:
@@ -552,6 +559,91 @@ via formularen, API'et læsende og skrivende).
 | svar | {", ".join(f"{k}: {v}" for k, v in sorted(race_result["statuses"].items()))} |"""
 
 
+def report_sqlite(
+    users: int, seconds: int, load: dict, missing: dict, acked: dict, race_result: dict, version: str
+) -> str:
+    today = datetime.datetime.now(datetime.UTC).date().isoformat()
+    lost = len(missing["networks"]) + len(missing["participants"])
+    return f"""Senest målt med `make loadtest-sqlite` {today}: gunicorn (2 workers, DEBUG=0, HTTPS_ONLY=0) og
+SQLite {version} (standarddatabasen, med appens indstillinger: WAL, skrivetransaktioner der venter
+på tur), {users} samtidige brugere med de samme blandede forløb som ovenfor.
+
+| belastning | tal |
+|---|---|
+| varighed | {seconds} s |
+| forespørgsler | {load["requests"]} ({load["per_second"]} pr. s) |
+| heraf skrivninger | {load["writes"]} |
+| svartid p50 / p95 / p99 | {load["p50_ms"]} / {load["p95_ms"]} / {load["p99_ms"]} ms |
+| 5xx | {load["server_errors"]} |
+| intet svar | {load["no_answer"]} |
+
+| skrivninger kvitteret med 2xx | tal |
+|---|---|
+| netværk oprettet | {acked["networks"]} |
+| deltagere tilføjet | {acked["participants"]} |
+| mistet (findes ikke bagefter) | {lost} |
+
+| kapløb: {RACERS} medlemmer af Direktørforum godkender samme sag samtidig | tal |
+|---|---|
+| sager | {race_result["cases"]} |
+| sager med præcis én beslutning og ét 200-svar | {race_result["approved_once"]} |
+| svar | {", ".join(f"{k}: {v}" for k, v in sorted(race_result["statuses"].items()))} |"""
+
+
+# The journeys that write (a new network or participant); the rest read.
+WRITES = ("api:create", "api:participant", "form:create")
+
+
+def main_sqlite(users: int, seconds: int) -> int:
+    """The short run on SQLite: load, acknowledged writes, race; figures between their markers."""
+    import sqlite3
+
+    (ROOT / "var").mkdir(exist_ok=True)
+    database = ROOT / "var" / "loadtest.sqlite3"
+    for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
+        path.unlink(missing_ok=True)
+    env = app_env(f"sqlite:///{database}")
+    seeded = prepare(env, users)
+    with Server(
+        env, free_port(), timeout=REQUEST_TIMEOUT, log_file=ROOT / "var" / "loadtest-gunicorn.log"
+    ) as app:
+        log(f"logging in {users} users")
+        people = log_in_everyone(app.port, seeded)
+        log(f"load: {users} users for {seconds} s against {HOST}:{app.port} on SQLite")
+        steady = Ledger()
+        started = time.monotonic()
+        run_users(people, seconds, steady)
+        load = summarise(steady.results, time.monotonic() - started)
+        load["writes"] = sum(1 for r in steady.results if r.kind in WRITES)
+        log(f"load: {load}")
+        acked = {"networks": len(steady.networks), "participants": len(steady.participants)}
+        missing = acknowledged_writes_missing(env, steady)
+        log(f"acknowledged writes {acked}, missing {missing}")
+        race_result = race(app.port, seeded, env)
+        log(f"race: {race_result}")
+
+    text = report_sqlite(users, seconds, load, missing, acked, race_result, sqlite3.sqlite_version)
+    print(text)
+    problems = []
+    if load["server_errors"] or load["no_answer"]:
+        problems.append("5xx or unanswered requests under load")
+    if missing["networks"] or missing["participants"]:
+        problems.append("acknowledged writes lost")
+    if race_result["approved_once"] != race_result["cases"]:
+        problems.append("a raced case did not get exactly one decision")
+    if OUTPUT != "-":
+        failed = "\n\n**Fejl:** " + "; ".join(problems) if problems else ""
+        write_between(
+            ROOT / OUTPUT,
+            "<!-- figures:loadtest-sqlite -->",
+            "<!-- /figures:loadtest-sqlite -->",
+            text + failed,
+        )
+    for problem in problems:
+        log(f"FAILED: {problem}")
+    return 1 if problems else 0
+
+
 def main() -> int:
     (ROOT / "var").mkdir(exist_ok=True)
     version = start_postgres()
@@ -614,5 +706,22 @@ def main() -> int:
     return 1 if problems else 0
 
 
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.load",
+        description="Load, faults and a race against gunicorn on loopback; figures into docs/RELIABILITY.md "
+        "(LOADTEST_OUTPUT=- only prints them).",
+    )
+    parser.add_argument(
+        "--sqlite",
+        action="store_true",
+        help="a short run on the default SQLite database instead of PostgreSQL (no fault phase, no root)",
+    )
+    parser.add_argument("--users", type=int, default=20, help="with --sqlite: users at once (20)")
+    parser.add_argument("--seconds", type=int, default=10, help="with --sqlite: seconds of load (10)")
+    return parser.parse_args(argv)
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    arguments = parse()
+    raise SystemExit(main_sqlite(arguments.users, arguments.seconds) if arguments.sqlite else main())
