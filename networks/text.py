@@ -68,21 +68,19 @@ TEXT_VALIDATORS = (validate_single_line, validate_multi_line)
 
 # --- Out ----------------------------------------------------------------------------------------
 
-# A cell starting with one of these is run as a formula by spreadsheet programs (CSV injection);
-# OWASP's advice is to start such a cell with an apostrophe, which shows it as text.
+# Text starting with one of these is run as a formula by spreadsheet programs (CSV injection);
+# OWASP's advice is to start such a cell with an apostrophe, which shows it as the text it is.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-# "-12" or "-3,5" is a number, not a formula, and stays one.
-_PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
 
 
 def spreadsheet_cell(value):
     """`value` made safe for a CSV or XLSX cell: text without the characters a workbook cannot hold
-    (openpyxl refuses them, which would end the whole export), and never read as a formula.
-    Anything but text (numbers, dates) is returned as it is."""
+    (openpyxl refuses them, which would end the whole export), and never read as a formula. Numbers
+    and dates are returned as they are: a count of -1 stays a number."""
     if not isinstance(value, str):
         return value
     value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    if value.startswith(FORMULA_PREFIXES) and not _PLAIN_NUMBER.fullmatch(value):
+    if value.startswith(FORMULA_PREFIXES):
         return f"'{value}"
     return value
 
