@@ -299,7 +299,7 @@ HOSTILE_NAMES = [
     "+1",
     "-1+1",
     "\tTabulator",
-    "Anna\x1b\x00 Borger\x07",
+    "Anna\x1b\x01 Borger\x07",
 ]
 NEUTRALISED = [
     '\'=HYPERLINK("http://example.com","Klik")',
@@ -321,13 +321,14 @@ REPORT_EXPORTS = [
 
 @pytest.fixture
 def hostile(world):
-    """Participants, a network and a meeting written straight into the database, past every check."""
+    """Participants, a network and a meeting written straight into the database, past every check
+    (no NUL: PostgreSQL cannot store one at all)."""
     participants = list(Participant.objects.order_by("pk")[: len(HOSTILE_NAMES)])
     for participant, name in zip(participants, HOSTILE_NAMES, strict=True):
         Participant.objects.filter(pk=participant.pk).update(name=name, organisation="=1+1\x0b")
     meeting = Meeting.objects.order_by("pk").first()
     Meeting.objects.filter(pk=meeting.pk).update(title="-2+3\x1b", location="@Rådhuset")
-    Network.objects.filter(pk=meeting.network_id).update(title="=cmd|' /C calc'!A0\x00", theme="+Tema\n")
+    Network.objects.filter(pk=meeting.network_id).update(title="=cmd|' /C calc'!A0\x02", theme="+Tema\n")
     return participants
 
 
@@ -404,7 +405,7 @@ def test_the_submission_email_goes_out_with_a_one_line_subject_for_a_title_store
 ):
     direktoer.email = "dorte@albertslund.dk"
     direktoer.save(update_fields=["email"])
-    Network.objects.filter(pk=draft_innovation.pk).update(title="Velfærd\r\nmed\tfrivillige\x00")
+    Network.objects.filter(pk=draft_innovation.pk).update(title="Velfærd\r\nmed\tfrivillige\x1f")
     network = Network.objects.get(pk=draft_innovation.pk)
 
     with django_capture_on_commit_callbacks(execute=True):
