@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from networks import rules, services
+from networks import rules, services, text
 from networks.models import (
     ChangeRequest,
     Decision,
@@ -196,10 +196,12 @@ class NetworkAdminForm(forms.ModelForm):
     approved is read-only (`NetworkAdmin.get_readonly_fields`), and the planned period may move only
     within the type's tolerance."""
 
+    # The reason is stored as the sprint change's `reason`, and is checked as that field is.
     sprint_change_reason = forms.CharField(
         label=_("Hvorfor flyttes sprintens sidste dag?"),
         required=False,
-        max_length=2000,
+        max_length=text.TEXT_MAX_LENGTH,
+        validators=[text.validate_multi_line],
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Skal udfyldes, hvis sprintens sidste dag flyttes, mens netværket kører."),
     )

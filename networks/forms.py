@@ -16,22 +16,28 @@ from collections.abc import Mapping
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from networks import guide, roles, rules
+from networks import guide, roles, rules, text
 from networks.dates import validate_plausible_date
 from networks.models import (
+    ChangeRequest,
     ChangeRequestStatus,
+    Decision,
     DecisionOutcome,
+    Meeting,
     MeetingStatus,
     Network,
     NetworkType,
     NetworkTypeCode,
     Participant,
+    SprintChange,
     Status,
+    StatusChange,
     WelfareTrack,
 )
 
@@ -74,8 +80,40 @@ def add_service_errors(
             form.add_error(target if target in form.fields else None, item)
 
 
+def _with_text_checks(field: forms.Field, validators) -> forms.Field:
+    """`field` with a text field's checks (`networks.text`): line breaks and control characters are
+    refused next to the field, in the words the service and the API use."""
+    if validators:
+        # The Danish check covers the NUL character with every other control character.
+        field.validators = [
+            *(v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)),
+            *validators,
+        ]
+    return field
+
+
 def _model_fields(model, names, **kwargs) -> dict[str, forms.Field]:
-    return forms.fields_for_model(model, fields=list(names), **kwargs)
+    """The form fields of a model's fields, with the models' lengths and text checks."""
+    fields = forms.fields_for_model(model, fields=list(names), **kwargs)
+    for name, field in fields.items():
+        _with_text_checks(field, _text_validators(model, name))
+    return fields
+
+
+def _text_validators(model, name: str) -> list:
+    return [v for v in model._meta.get_field(name).validators if v in text.TEXT_VALIDATORS]
+
+
+def _text_field(model, name: str, **kwargs) -> forms.CharField:
+    """The form field for one model text field, wherever a page asks for it: the model's maximum
+    length (rendered as `maxlength`) and text check; `kwargs` are the page's label, widget, …"""
+    return _with_text_checks(model._meta.get_field(name).formfield(**kwargs), _text_validators(model, name))
+
+
+def _free_text(**kwargs) -> forms.CharField:
+    """A multi-line text that is no model field of its own (a text per track, a follow-up answer)."""
+    kwargs.setdefault("max_length", text.TEXT_MAX_LENGTH)
+    return _with_text_checks(forms.CharField(**kwargs), [text.validate_multi_line])
 
 
 # --- The type guide -----------------------------------------------------------------------------
@@ -140,11 +178,10 @@ def _track_text_fields(prefix: str, label: str, help_text: str, initial) -> dict
     """One labelled textarea per welfare track (`<prefix>_<track>`), filled from a stored text per track."""
     texts = rules.track_texts(initial)
     return {
-        f"{prefix}_{track}": forms.CharField(
+        f"{prefix}_{track}": _free_text(
             label=label % {"track": track_label},
             help_text=help_text,
             required=False,
-            max_length=20_000,
             initial=texts[track],
             widget=forms.Textarea(attrs={"rows": 3}),
         )
@@ -217,14 +254,15 @@ class NetworkForm(forms.Form):
                 field.help_text = escape(_("Godkendt af Direktørforum; ændres ved en ændringsanmodning."))
             self.fields[name] = field
             if name == "sprint_end" and sprint_running:
-                self.fields["sprint_change_reason"] = forms.CharField(
+                self.fields["sprint_change_reason"] = _text_field(
+                    SprintChange,
+                    "reason",
                     label=_("Hvorfor flyttes sprintens sidste dag?"),
                     help_text=_(
                         "Skal udfyldes, hvis du flytter sprintens sidste dag. Sprintens første dag "
                         "ligger fast, når netværket er startet. Begrundelsen gemmes i netværkets forløb."
                     ),
                     required=False,
-                    max_length=2000,
                     widget=forms.Textarea(attrs={"rows": 2}),
                 )
         _guard_dates(self.fields)
@@ -287,16 +325,19 @@ class NetworkFilterForm(forms.Form):
 class ConcludeForm(forms.Form):
     """The outcome, and for a learning network what each current participant commits to."""
 
-    outcome_summary = forms.CharField(
+    outcome_summary = _text_field(
+        Network,
+        "outcome_summary",
         label=gettext_lazy("Resultat"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=gettext_lazy("Hvad netværket kom frem til, og hvad der skal ske nu."),
     )
-    comment = forms.CharField(
+    comment = _text_field(
+        StatusChange,
+        "comment",
         label=gettext_lazy("Kommentar til forløbet"),
         required=False,
-        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -323,15 +364,20 @@ class ConcludeForm(forms.Form):
                     continue
                 self._participants[participant.pk] = participant
                 name = f"commitment_{participant.pk}"
-                self.fields[name] = forms.CharField(
+                self.fields[name] = _text_field(
+                    Participant,
+                    "commitment",
                     label=_("Forpligtelse for %(name)s") % {"name": participant.name},
+                    help_text="",
                     required=False,
                     initial=participant.commitment,
                     widget=forms.Textarea(attrs={"rows": 2}),
                 )
                 self.commitment_fields.append(name)
                 reason = f"no_commitment_reason_{participant.pk}"
-                self.fields[reason] = forms.CharField(
+                self.fields[reason] = _text_field(
+                    Participant,
+                    "no_commitment_reason",
                     # The row's fieldset names the participant; the hidden name keeps each label unique.
                     label=format_html(
                         '{} <span class="visually-hidden">({})</span>',
@@ -389,10 +435,11 @@ class ConcludeForm(forms.Form):
 
 
 class CancelForm(forms.Form):
-    comment = forms.CharField(
+    comment = _text_field(
+        StatusChange,
+        "comment",
         label=gettext_lazy("Begrundelse"),
         required=False,
-        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy("Hvorfor netværket annulleres. Begrundelsen gemmes i netværkets forløb."),
     )
@@ -408,12 +455,14 @@ def _outcome_field(*choices) -> forms.ChoiceField:
     )
 
 
-def _reason_field(help_text) -> forms.CharField:
-    """Direktørforum's reason; when it is required is the services' rule, not the form's."""
-    return forms.CharField(
+def _reason_field(model, help_text) -> forms.CharField:
+    """Direktørforum's reason (`model`'s comment); when it is required is the services' rule, not
+    the form's."""
+    return _text_field(
+        model,
+        "comment",
         label=gettext_lazy("Begrundelse"),
         required=False,
-        max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=help_text,
     )
@@ -428,7 +477,8 @@ class DecisionForm(forms.Form):
         (DecisionOutcome.REJECTED, gettext_lazy("Afvis")),
     )
     comment = _reason_field(
-        gettext_lazy("Skal udfyldes ved afvisning og ved ønske om ændringer. Sendes til netværkslederen.")
+        Decision,
+        gettext_lazy("Skal udfyldes ved afvisning og ved ønske om ændringer. Sendes til netværkslederen."),
     )
     meeting_date = forms.DateField(
         label=gettext_lazy("Direktørforums mødedato"),
@@ -446,9 +496,10 @@ class ChangeRequestForm(forms.Form):
     """The leader's change request: the approved content, prefilled with what is approved now,
     and why it should change. Only the fields the leader changed are proposed."""
 
-    reason = forms.CharField(
+    reason = _text_field(
+        ChangeRequest,
+        "reason",
         label=gettext_lazy("Begrundelse"),
-        max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=gettext_lazy("Hvorfor skal det ændres? Direktørforum læser begrundelsen."),
         error_messages={"required": gettext_lazy("Skriv, hvorfor ændringen er nødvendig.")},
@@ -511,7 +562,9 @@ class ChangeRequestDecisionForm(forms.Form):
         (ChangeRequestStatus.APPROVED, gettext_lazy("Godkend ændringen")),
         (ChangeRequestStatus.REJECTED, gettext_lazy("Afvis ændringen")),
     )
-    comment = _reason_field(gettext_lazy("Skal udfyldes ved afvisning. Sendes til netværkslederen."))
+    comment = _reason_field(
+        ChangeRequest, gettext_lazy("Skal udfyldes ved afvisning. Sendes til netværkslederen.")
+    )
 
 
 # --- Participants -------------------------------------------------------------------------------
@@ -653,9 +706,10 @@ def _aware(day: datetime.date, at: datetime.time) -> datetime.datetime:
 
 
 class MeetingForm(forms.Form):
-    title = forms.CharField(
+    title = _text_field(
+        Meeting,
+        "title",
         label=gettext_lazy("Titel"),
-        max_length=200,
         error_messages={"required": gettext_lazy("Giv mødet en titel.")},
     )
     day = forms.DateField(
@@ -670,9 +724,13 @@ class MeetingForm(forms.Form):
         error_messages={"required": gettext_lazy("Skriv, hvornår mødet starter.")},
     )
     end_time = forms.TimeField(label=gettext_lazy("Slutter kl."), widget=_time_input(), required=False)
-    location = forms.CharField(label=gettext_lazy("Sted"), max_length=200, required=False)
-    agenda = forms.CharField(
-        label=gettext_lazy("Dagsorden"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    location = _text_field(Meeting, "location", label=gettext_lazy("Sted"), required=False)
+    agenda = _text_field(
+        Meeting,
+        "agenda",
+        label=gettext_lazy("Dagsorden"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     status = forms.ChoiceField(label=gettext_lazy("Status"), choices=MeetingStatus.choices)
 
@@ -706,8 +764,12 @@ class MeetingForm(forms.Form):
 
 
 class MinutesForm(forms.Form):
-    minutes = forms.CharField(
-        label=gettext_lazy("Referat"), required=False, widget=forms.Textarea(attrs={"rows": 8})
+    minutes = _text_field(
+        Meeting,
+        "minutes",
+        label=gettext_lazy("Referat"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
     )
     attendees = forms.ModelMultipleChoiceField(
         label=gettext_lazy("Fremmødte"),
@@ -753,7 +815,7 @@ class PlanSetupForm(forms.Form):
     end_time = forms.TimeField(
         label=gettext_lazy("Møderne slutter kl."), widget=_time_input(), required=False
     )
-    location = forms.CharField(label=gettext_lazy("Sted"), max_length=200, required=False)
+    location = _text_field(Meeting, "location", label=gettext_lazy("Sted"), required=False)
 
     def __init__(self, *args, network: Network, existing: int, **kwargs):
         super().__init__(*args, **kwargs)
@@ -774,13 +836,13 @@ class PlanSetupForm(forms.Form):
 
 class PlannedMeetingForm(forms.Form):
     include = forms.BooleanField(label=gettext_lazy("Gem dette møde"), required=False, initial=True)
-    title = forms.CharField(label=gettext_lazy("Titel"), max_length=200, required=False)
+    title = _text_field(Meeting, "title", label=gettext_lazy("Titel"), required=False)
     day = forms.DateField(
         label=gettext_lazy("Dato"), widget=_date_input(), required=False, validators=[validate_plausible_date]
     )
     start_time = forms.TimeField(label=gettext_lazy("Starter kl."), widget=_time_input(), required=False)
     end_time = forms.TimeField(label=gettext_lazy("Slutter kl."), widget=_time_input(), required=False)
-    location = forms.CharField(label=gettext_lazy("Sted"), max_length=200, required=False)
+    location = _text_field(Meeting, "location", label=gettext_lazy("Sted"), required=False)
 
     SERVICE_FIELDS = {"starts_at": "start_time", "ends_at": "end_time", "status": "include"}
 
@@ -933,10 +995,11 @@ class FollowUpForm(forms.Form):
                     widget=forms.RadioSelect,
                 )
             else:
-                field = forms.CharField(
+                field = _free_text(
                     label=question.label,
                     help_text=question.help,
                     required=False,
+                    max_length=rules.follow_up.ANSWER_MAX_LENGTH,
                     widget=forms.Textarea(attrs={"rows": 3}),
                 )
             self.fields[question.key] = field

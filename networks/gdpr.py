@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 from networks import roles
 from networks.models import Network, Participant, Status
 from networks.services import PARTICIPANT_FIELDS, RoleRefused
+from networks.text import spreadsheet_cell
 
 log = logging.getLogger("netvaerk.gdpr")
 
@@ -209,12 +210,20 @@ CSV_COLUMNS = (
 )
 
 
+class _SafeDictWriter(csv.DictWriter):
+    """Every value as a spreadsheet opens it safely (`networks.text.spreadsheet_cell`): a name
+    stored as "=HYPERLINK(…)" is shown, never run."""
+
+    def writerow(self, rowdict):
+        return super().writerow({name: spreadsheet_cell(value) for name, value in rowdict.items()})
+
+
 def export_csv(records: PersonRecords) -> str:
     """The same as `export_data`, one row per participant row and per history row (semicolons, for
     a Danish spreadsheet)."""
     data = export_data(records)
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, delimiter=";", extrasaction="ignore")
+    writer = _SafeDictWriter(out, fieldnames=CSV_COLUMNS, delimiter=";", extrasaction="ignore")
     writer.writeheader()
     for row in data["deltagelser"]:
         writer.writerow(

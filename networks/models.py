@@ -31,6 +31,7 @@ from networks.choices import (  # noqa: F401 (the vocabularies are part of the m
     Status,
     WelfareTrack,
 )
+from networks.text import TEXT_MAX_LENGTH, validate_multi_line, validate_single_line
 
 # Named here too: the migrations refer to the validator as `networks.models.validate_plausible_date`.
 validate_plausible_date = dates.validate_plausible_date
@@ -168,9 +169,20 @@ class NetworkQuerySet(models.QuerySet):
 
 
 class Network(models.Model):
-    title = models.CharField(_("titel"), max_length=200)
-    theme = models.CharField(_("tema"), max_length=200, help_text=_("Det tema, netværket arbejder med."))
-    purpose = models.TextField(_("formål"), blank=True, help_text=_("Hvad netværket skal opnå, og for hvem."))
+    title = models.CharField(_("titel"), max_length=200, validators=[validate_single_line])
+    theme = models.CharField(
+        _("tema"),
+        max_length=200,
+        validators=[validate_single_line],
+        help_text=_("Det tema, netværket arbejder med."),
+    )
+    purpose = models.TextField(
+        _("formål"),
+        blank=True,
+        max_length=TEXT_MAX_LENGTH,
+        validators=[validate_multi_line],
+        help_text=_("Hvad netværket skal opnå, og for hvem."),
+    )
     type = models.ForeignKey(
         NetworkType,
         on_delete=models.PROTECT,
@@ -187,6 +199,8 @@ class Network(models.Model):
     mandate = models.TextField(
         _("mandat"),
         blank=True,
+        max_length=TEXT_MAX_LENGTH,
+        validators=[validate_multi_line],
         help_text=_("Hvad netværket har mandat til at beslutte og ændre, og hvem der har givet det."),
     )
     mandate_clarified = models.BooleanField(
@@ -197,6 +211,8 @@ class Network(models.Model):
     strategy_reference = models.TextField(
         _("politisk vision eller strategi"),
         blank=True,
+        max_length=TEXT_MAX_LENGTH,
+        validators=[validate_multi_line],
         help_text=_("Den politiske vision eller strategi, innovationsnetværket bygger på."),
     )
     planned_start = models.DateField(
@@ -223,6 +239,8 @@ class Network(models.Model):
     outcome_summary = models.TextField(
         _("resultat"),
         blank=True,
+        max_length=TEXT_MAX_LENGTH,
+        validators=[validate_multi_line],
         help_text=_("Hvad netværket kom frem til. Skal udfyldes, før netværket kan afsluttes."),
     )
     track_outcomes = models.JSONField(
@@ -305,12 +323,18 @@ class Participant(models.Model):
     network = models.ForeignKey(
         Network, on_delete=models.CASCADE, related_name="participants", verbose_name=_("netværk")
     )
-    name = models.CharField(_("navn"), max_length=200)
-    email = models.EmailField(_("e-mail"), blank=True, help_text=_("Kan udelades for deltagere uden e-mail."))
+    name = models.CharField(_("navn"), max_length=200, validators=[validate_single_line])
+    email = models.EmailField(
+        _("e-mail"),
+        blank=True,
+        validators=[validate_single_line],
+        help_text=_("Kan udelades for deltagere uden e-mail."),
+    )
     organisation = models.CharField(
         _("organisation"),
         max_length=200,
         blank=True,
+        validators=[validate_single_line],
         help_text=_("Afdeling, forening, virksomhed eller institution."),
     )
     actor_category = models.CharField(
@@ -328,11 +352,15 @@ class Participant(models.Model):
     commitment = models.TextField(
         _("forpligtelse"),
         blank=True,
+        max_length=TEXT_MAX_LENGTH,
+        validators=[validate_multi_line],
         help_text=_("Hvad deltageren forpligter sig til at bruge i sit eget arbejde."),
     )
     no_commitment_reason = models.TextField(
         _("ingen forpligtelse, fordi"),
         blank=True,
+        max_length=TEXT_MAX_LENGTH,
+        validators=[validate_multi_line],
         help_text=_("Hvis deltageren ikke forpligter sig til noget, så skriv hvorfor."),
     )
 
@@ -384,12 +412,16 @@ class Meeting(models.Model):
     network = models.ForeignKey(
         Network, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("netværk")
     )
-    title = models.CharField(_("titel"), max_length=200)
+    title = models.CharField(_("titel"), max_length=200, validators=[validate_single_line])
     starts_at = models.DateTimeField(_("starter"), validators=[validate_plausible_date])
     ends_at = models.DateTimeField(_("slutter"), null=True, blank=True, validators=[validate_plausible_date])
-    location = models.CharField(_("sted"), max_length=200, blank=True)
-    agenda = models.TextField(_("dagsorden"), blank=True)
-    minutes = models.TextField(_("referat"), blank=True)
+    location = models.CharField(_("sted"), max_length=200, blank=True, validators=[validate_single_line])
+    agenda = models.TextField(
+        _("dagsorden"), blank=True, max_length=TEXT_MAX_LENGTH, validators=[validate_multi_line]
+    )
+    minutes = models.TextField(
+        _("referat"), blank=True, max_length=TEXT_MAX_LENGTH, validators=[validate_multi_line]
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
     )
@@ -442,7 +474,9 @@ class Decision(models.Model):
     )
     round = models.PositiveIntegerField(_("indstillingsrunde"))
     outcome = models.CharField(_("beslutning"), max_length=20, choices=DecisionOutcome.choices)
-    comment = models.TextField(_("begrundelse"), blank=True)
+    comment = models.TextField(
+        _("begrundelse"), blank=True, max_length=TEXT_MAX_LENGTH, validators=[validate_multi_line]
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -508,7 +542,9 @@ class StatusChange(models.Model):
         verbose_name=_("ændret af"),
     )
     changed_at = models.DateTimeField(_("tidspunkt"), auto_now_add=True)
-    comment = models.TextField(_("kommentar"), blank=True)
+    comment = models.TextField(
+        _("kommentar"), blank=True, max_length=TEXT_MAX_LENGTH, validators=[validate_multi_line]
+    )
 
     class Meta:
         ordering = ["changed_at", "pk"]
@@ -572,7 +608,7 @@ class ChangeRequest(models.Model):
     )
     changes = models.JSONField(_("ændringer"))
     previous = models.JSONField(_("hidtil"), default=dict)
-    reason = models.TextField(_("begrundelse"))
+    reason = models.TextField(_("begrundelse"), max_length=TEXT_MAX_LENGTH, validators=[validate_multi_line])
     status = models.CharField(
         _("status"), max_length=20, choices=ChangeRequestStatus.choices, default=ChangeRequestStatus.PENDING
     )
@@ -592,7 +628,12 @@ class ChangeRequest(models.Model):
         verbose_name=_("besluttet af"),
     )
     decided_at = models.DateTimeField(_("besluttet"), null=True, blank=True)
-    comment = models.TextField(_("Direktørforums kommentar"), blank=True)
+    comment = models.TextField(
+        _("Direktørforums kommentar"),
+        blank=True,
+        max_length=TEXT_MAX_LENGTH,
+        validators=[validate_multi_line],
+    )
 
     class Meta:
         ordering = ["requested_at", "pk"]
@@ -641,7 +682,7 @@ class SprintChange(models.Model):
     )
     previous_end = models.DateField(_("hidtidig sidste dag"))
     new_end = models.DateField(_("ny sidste dag"))
-    reason = models.TextField(_("begrundelse"))
+    reason = models.TextField(_("begrundelse"), max_length=TEXT_MAX_LENGTH, validators=[validate_multi_line])
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

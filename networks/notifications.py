@@ -1,7 +1,8 @@
 """Email to the people a change concerns, through Django's mail framework.
 
 Services call these from `transaction.on_commit`, so nobody hears of a change that was rolled back.
-Texts are templates under templates/emails/; links are absolute from SITE_URL.
+Texts are templates under templates/emails/; links are absolute from SITE_URL. Every message goes
+through `send_one`, which keeps its subject on one line whatever a stored title holds.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from networks import roles, selectors
 from networks.models import ChangeRequest, Decision, Network
+from networks.text import one_line
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +52,9 @@ def _send(subject: str, template: str, context: dict, recipients: Iterable[str])
 
 
 def send_one(subject: str, body: str, address: str) -> int:
-    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address], fail_silently=False)
+    # A subject is one header line: Django refuses a line break in it (BadHeaderError), and a title
+    # stored with one would otherwise stop the e-mail.
+    return send_mail(one_line(subject), body, settings.DEFAULT_FROM_EMAIL, [address], fail_silently=False)
 
 
 def direktoerforum_members():

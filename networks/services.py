@@ -126,13 +126,22 @@ def _refuse_if_blocked(network: Network, action: rules.Action, message: str) -> 
         raise DomainError(message, code="blocked", findings=blockers)
 
 
+def _check_texts(instance, *names: str) -> None:
+    """The model's own checks of the text fields `names` (length, line breaks, control characters:
+    `networks.text`), as `full_clean` raises them, keyed by field, before anything is saved. For the
+    records a service writes without a form of their own; no query (no relations, no constraints)."""
+    others = [field.name for field in instance._meta.concrete_fields if field.name not in names]
+    instance.full_clean(exclude=others, validate_unique=False, validate_constraints=False)
+
+
 def _move(network: Network, *, to: str, by, comment: str = "", fields: Iterable[str] = ()) -> Network:
-    from_status = network.status
+    change = StatusChange(
+        network=network, from_status=network.status, to_status=to, changed_by=by, comment=comment
+    )
+    _check_texts(change, "comment")
     network.status = to
     network.save(update_fields=["status", "updated_at", *fields])
-    StatusChange.objects.create(
-        network=network, from_status=from_status, to_status=to, changed_by=by, comment=comment
-    )
+    change.save()
     return network
 
 
@@ -381,10 +390,16 @@ def sprint_change_for(network: Network, old_start, old_end, *, reason: str, by) 
     if network.status != Status.ACTIVE or not old_end or network.sprint_end == old_end:
         return None
     reason = reason.strip()
-    network._change_reason = reason
-    return SprintChange(
+    sprint_change = SprintChange(
         network=network, previous_end=old_end, new_end=network.sprint_end, reason=reason, changed_by=by
     )
+    try:
+        _check_texts(sprint_change, "reason")
+    except ValidationError as exc:
+        # Asked for as `sprint_change_reason` next to the network's own fields.
+        raise ValidationError({"sprint_change_reason": exc.message_dict["reason"]}) from None
+    network._change_reason = reason
+    return sprint_change
 
 
 @transaction.atomic
@@ -435,18 +450,20 @@ def _decide(
     comment = (comment or "").strip()
     if outcome != DecisionOutcome.APPROVED and not comment:
         raise DomainError(_("Skriv en begrundelse; den sendes til netværkslederen."), code="comment_required")
+    decision = Decision(
+        network=network,
+        round=network.submission_round,
+        outcome=outcome,
+        comment=comment,
+        decided_by=by,
+        meeting_date=meeting_date,
+    )
+    _check_texts(decision, "comment")
     try:
         # A savepoint, so a lost race on the one-decision-per-round constraint leaves the outer
         # transaction usable for reading the decision that won.
         with transaction.atomic():
-            decision = Decision.objects.create(
-                network=network,
-                round=network.submission_round,
-                outcome=outcome,
-                comment=comment,
-                decided_by=by,
-                meeting_date=meeting_date,
-            )
+            decision.save()
     except IntegrityError:
         raise _already_decided(network) from None
     _move(network, to=_DECISION_TARGET[outcome], by=by, comment=comment)
@@ -668,16 +685,18 @@ def change_request_create(*, network: Network, by, changes: Mapping, reason: str
     if errors:
         raise ValidationError(errors)
     _with_changes(network, values)
+    change_request = ChangeRequest(
+        network=network,
+        changes={name: _as_json(name, value) for name, value in values.items()},
+        previous={name: _as_json(name, getattr(network, name)) for name in values},
+        reason=reason,
+        requested_by=by,
+    )
+    _check_texts(change_request, "reason")
     try:
         # A savepoint: the one-pending-request constraint is the last word if a check was passed by.
         with transaction.atomic():
-            change_request = ChangeRequest.objects.create(
-                network=network,
-                changes={name: _as_json(name, value) for name, value in values.items()},
-                previous={name: _as_json(name, getattr(network, name)) for name in values},
-                reason=reason,
-                requested_by=by,
-            )
+            change_request.save()
     except IntegrityError:
         raise _pending_change_request_error() from None
     _trace(
@@ -734,6 +753,8 @@ def _decide_change_request(*, change_request: ChangeRequest, by, status: str, co
     comment = (comment or "").strip() if isinstance(comment, str) else ""
     if status == ChangeRequestStatus.REJECTED and not comment:
         raise DomainError(_("Skriv en begrundelse; den sendes til netværkslederen."), code="comment_required")
+    change_request.comment = comment
+    _check_texts(change_request, "comment")
     if status == ChangeRequestStatus.APPROVED:
         values = {name: _parsed_change(name, value) for name, value in change_request.changes.items()}
         try:
@@ -802,6 +823,7 @@ def network_conclude(
     fields = ["concluded_at"]
     if outcome_summary is not None:
         network.outcome_summary = outcome_summary.strip()
+        _check_texts(network, "outcome_summary")
         fields.append("outcome_summary")
     if track_outcomes is not None:
         message = rules.track_texts_error(dict(track_outcomes))

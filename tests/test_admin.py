@@ -11,7 +11,8 @@ import networks.admin
 from networks import services
 from networks.models import Meeting, MeetingStatus, Network
 from networks.rules.base import blocks, warns
-from tests.factories import add_meetings
+from networks.text import CONTROL_CHARACTER_MESSAGE, LINE_BREAK_MESSAGE
+from tests.factories import add_meetings, fresh
 
 
 @pytest.fixture
@@ -167,6 +168,25 @@ def test_the_last_allowed_meeting_can_be_added_in_the_admin(admin_client, draft_
     response = admin_client.post(url, _meeting_inline_data(draft_learning, meetings, 1))
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Meeting.objects.filter(network=draft_learning).count() == most
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"title": "Hvem er\nde frivillige?"}, LINE_BREAK_MESSAGE),
+        ({"purpose": "Lær\x1b sammen."}, CONTROL_CHARACTER_MESSAGE),
+        ({"meetings-0-title": "Nyt\tmøde"}, CONTROL_CHARACTER_MESSAGE),
+    ],
+    ids=["line-break-in-title", "escape-in-purpose", "tab-in-a-meetings-title"],
+)
+def test_the_admin_refuses_what_the_pages_refuse_in_text(admin_client, draft_learning, change, message):
+    url = f"/admin/networks/network/{draft_learning.pk}/change/"
+    response = admin_client.post(url, {**_meeting_inline_data(draft_learning, [], 1), **change})
+
+    assert response.status_code == 200
+    assert str(message) in response.content.decode()
+    assert fresh(draft_learning).title == "Hvem er de frivillige?"
+    assert not Meeting.objects.filter(network=draft_learning).exists()
 
 
 # --- Deleting: the same rule as `services.network_delete` ---------------------------------------

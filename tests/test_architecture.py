@@ -39,18 +39,18 @@ def _runtime_imports(path: Path) -> set[str]:
 
 @pytest.mark.parametrize(
     "path",
-    [*sorted((APP / "rules").glob("*.py")), APP / "choices.py", APP / "dates.py"],
+    [*sorted((APP / "rules").glob("*.py")), APP / "choices.py", APP / "dates.py", APP / "text.py"],
     ids=lambda path: str(path.relative_to(APP)),
 )
 def test_the_rules_choices_and_dates_import_no_models_when_they_run(path):
     imported = _runtime_imports(path)
     assert not {name for name in imported if name.startswith("networks.models")}
-    # Nor anything that imports the models in turn: only the vocabularies, dates and the rules.
+    # Nor anything that imports the models in turn: only the vocabularies, dates, text checks and the rules.
     app_modules = {name for name in imported if name.startswith("networks.")}
     assert app_modules <= {
         name
         for name in app_modules
-        if name.startswith(("networks.choices", "networks.dates", "networks.rules"))
+        if name.startswith(("networks.choices", "networks.dates", "networks.text", "networks.rules"))
     }
 
 

@@ -16,6 +16,7 @@ from networks.models import (
     ParticipantRole,
     Status,
 )
+from networks.text import CONTROL_CHARACTER_MESSAGE, TEXT_MAX_LENGTH
 
 CPH = ZoneInfo("Europe/Copenhagen")
 COMMENT_REQUIRED = "Skriv en begrundelse; den sendes til netværkslederen."
@@ -263,7 +264,8 @@ def test_reject_and_request_changes_need_a_comment(
         ({"outcome": "approved", "meeting_date": "31-02-2027"}, "meeting_date", "Angiv en gyldig dato."),
         ({"outcome": "approved", "meeting_date": "2027-02-30"}, "meeting_date", "Angiv en gyldig dato."),
         ({"outcome": "approved", "meeting_date": "i morgen"}, "meeting_date", "Angiv en gyldig dato."),
-        ({"outcome": "approved", "comment": "x" * 5001}, "comment", None),
+        ({"outcome": "approved", "comment": "x" * (TEXT_MAX_LENGTH + 1)}, "comment", None),
+        ({"outcome": "approved", "comment": "Godkendt.\x1b"}, "comment", str(CONTROL_CHARACTER_MESSAGE)),
     ],
 )
 def test_invalid_input_shows_field_errors_and_saves_nothing(

@@ -8,7 +8,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from networks import selectors, services
-from networks.api.serializers import TEXT_MAX_LENGTH, ModelSerializer, Serializer
+from networks.api.serializers import ModelSerializer, Serializer, free_text
 from networks.api.views import APIView, _errors
 from networks.models import ChangeRequest, ChangeRequestStatus
 
@@ -33,7 +33,7 @@ class ChangeRequestSerializer(ModelSerializer):
     previous = ChangesField(read_only=True)
     requested_by = serializers.CharField(source="requested_by.username", read_only=True)
     decided_by = serializers.CharField(source="decided_by.username", read_only=True, allow_null=True)
-    reason = serializers.CharField(max_length=TEXT_MAX_LENGTH, allow_blank=True)
+    reason = free_text(allow_blank=True)
 
     class Meta:
         model = ChangeRequest
@@ -61,7 +61,7 @@ class ChangeRequestDecisionSerializer(Serializer):
             (ChangeRequestStatus.REJECTED, ChangeRequestStatus.REJECTED.label),
         ]
     )
-    comment = serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="")
+    comment = free_text(required=False, allow_blank=True, default="")
 
 
 class NetworkChangeRequests(APIView):

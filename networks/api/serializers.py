@@ -29,13 +29,12 @@ from networks.models import (
     StatusChange,
     WelfareTrack,
 )
+from networks.text import TEXT_MAX_LENGTH, validate_multi_line
 
 # Dates outside the app's span are typing mistakes; far outside it, the rules' date arithmetic (a
 # sprint's last allowed day, a plan's expected end) would overflow Python's dates near year 9999.
 EARLIEST_DATETIME = datetime.datetime.combine(EARLIEST_DATE, datetime.time.min, tzinfo=datetime.UTC)
 LATEST_DATETIME = datetime.datetime.combine(LATEST_DATE, datetime.time.max, tzinfo=datetime.UTC)
-# Free text (purpose, mandate, minutes, ...) has no length in the database; this bounds one request.
-TEXT_MAX_LENGTH = 20_000
 MAX_LIST_LENGTH = 500
 
 
@@ -74,15 +73,15 @@ class ModelSerializer(StrictSerializerMixin, serializers.ModelSerializer):
         models.DateTimeField: DateTimeField,
     }
 
-    def build_standard_field(self, field_name, model_field):
-        field_class, kwargs = super().build_standard_field(field_name, model_field)
-        if isinstance(model_field, models.TextField):
-            kwargs.setdefault("max_length", TEXT_MAX_LENGTH)
-        return field_class, kwargs
-
 
 class Serializer(StrictSerializerMixin, serializers.Serializer):
     pass
+
+
+def free_text(**kwargs) -> serializers.CharField:
+    """A multi-line text of a request that goes into a model's text field through a service (a
+    transition's comment, a reason): that field's maximum length and check (`networks.text`)."""
+    return serializers.CharField(max_length=TEXT_MAX_LENGTH, validators=[validate_multi_line], **kwargs)
 
 
 # --- Fields -----------------------------------------------------------------------------------
@@ -163,11 +162,10 @@ class NetworkSerializer(ModelSerializer):
     track_outcomes = TrackTextsField(
         read_only=True, help_text=_("Velfærd: resultatet i hvert spor; angives med overgangen conclude.")
     )
-    sprint_change_reason = serializers.CharField(
+    sprint_change_reason = free_text(
         write_only=True,
         required=False,
         allow_blank=True,
-        max_length=2000,
         help_text=_("Hvorfor en kørende sprints sidste dag flyttes; kræves, når `sprint_end` ændres."),
     )
     findings = serializers.SerializerMethodField()
@@ -265,16 +263,15 @@ class TransitionSerializer(Serializer):
     ACTIONS = ("submit", *DECISIONS, "start", "conclude", "cancel")
 
     action = serializers.ChoiceField(choices=[(action, action) for action in ACTIONS])
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH, default="")
+    comment = free_text(required=False, allow_blank=True, default="")
     meeting_date = DateField(
         required=False,
         allow_null=True,
         help_text=_("Direktørforums mødedato; kun ved approve, reject og request_changes."),
     )
-    outcome_summary = serializers.CharField(
+    outcome_summary = free_text(
         required=False,
         allow_blank=True,
-        max_length=TEXT_MAX_LENGTH,
         help_text=_("Netværkets resultat; kun ved conclude (ellers bruges det gemte resultat)."),
     )
     track_outcomes = TrackTextsField(

@@ -2,7 +2,9 @@
 
 CSV is UTF-8 with a byte order mark and ";" between fields, which is what Danish Excel opens
 without a wizard; XLSX is written with openpyxl, with dates and times as real date cells. Both
-carry the same rows, built once by the `*_table` functions, each from a fixed number of queries.
+carry the same rows, built once by the `*_table` functions, each from a fixed number of queries,
+and every text cell goes through `networks.text.spreadsheet_cell` (no formulas, no characters a
+workbook cannot hold), whatever is stored.
 
 Personal data — participants' names and emails — is only in the participant export. The
 networks export counts meetings exactly as the report page does (`figures.with_meeting_counts`)
@@ -39,14 +41,12 @@ from networks.models import (
 )
 from networks.reporting.figures import choice_labels, with_meeting_counts
 from networks.reporting.filter import ReportFilter
+from networks.text import spreadsheet_cell
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMAT = "dd-mm-yyyy"
 DATETIME_FORMAT = "dd-mm-yyyy hh:mm"
-# A cell starting with one of these is run as a formula by spreadsheet programs; a participant's
-# name or a meeting's title must never be (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -289,8 +289,9 @@ def _csv_value(value) -> str:
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, datetime.date):
         return value.isoformat()
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return f"'{value}"
+    if isinstance(value, str):
+        # A participant's name or a meeting's title is never run as a formula (CSV injection).
+        return spreadsheet_cell(value)
     return str(value)
 
 
@@ -312,7 +313,8 @@ def _write_row(sheet, row_number: int, values: Iterable) -> None:
             cell = sheet.cell(row_number, column, value)
             cell.number_format = DATE_FORMAT
         else:
-            cell = sheet.cell(row_number, column, value)
+            # The same text as in the CSV: never a formula, and only characters a workbook holds.
+            cell = sheet.cell(row_number, column, spreadsheet_cell(value))
             if isinstance(value, str):
                 cell.data_type = "s"  # text stays text, even when it starts with "="
 

@@ -28,6 +28,7 @@ from networks.rules.base import (
     warns,
 )
 from networks.rules.spec import Step
+from networks.text import multi_line_error
 
 if TYPE_CHECKING:
     from networks.models import Meeting, Network, NetworkType, Participant
@@ -209,7 +210,8 @@ def track_texts_error(value) -> str | None:
     if isinstance(value, dict) and all(
         key in WelfareTrack.values and isinstance(text, str) for key, text in value.items()
     ):
-        return None
+        # Each track's text is a multi-line text like any other (`networks.text`).
+        return next(filter(None, (multi_line_error(text) for text in value.values())), None)
     return _("Angiv sporene som et objekt med nøglerne %(keys)s og en tekst til hvert spor.") % {
         "keys": ", ".join(WelfareTrack.values)
     }

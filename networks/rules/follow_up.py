@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext as _
 
 from networks.rules.spec import FollowUpQuestion, FollowUpQuestions
+from networks.text import multi_line_error
 
 if TYPE_CHECKING:
     from networks.models import Network
@@ -37,6 +38,8 @@ def text_errors(answers: Mapping[str, Any], key: str, *, required: bool, missing
         return [missing or _("Besvar spørgsmålet.")]
     if len(text(answers, key)) > ANSWER_MAX_LENGTH:
         return [_("Svaret må højst være %(max)d tegn.") % {"max": ANSWER_MAX_LENGTH}]
+    if value is not None and (message := multi_line_error(value)):
+        return [message]
     return []
 
 
