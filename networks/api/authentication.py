@@ -14,6 +14,6 @@ class ExpiringTokenAuthentication(TokenAuthentication):
     def authenticate_credentials(self, key):
         user, token = super().authenticate_credentials(key)
         if tokens.is_expired(token):
-            token.delete()
+            tokens.token_revoke(user=user, reason="expired")
             raise exceptions.AuthenticationFailed(_("Tokenet er udløbet. Hent et nyt."), code="token_expired")
         return user, token

@@ -13,6 +13,7 @@ bypasses `save()` (`User.objects.filter(...).update(...)`) is not seen; the app 
 """
 
 import datetime
+import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -21,6 +22,9 @@ from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
+
+# The security log (networks.security) says when a token stopped working, and why.
+log = logging.getLogger("netvaerk.security")
 
 
 def lifetime() -> datetime.timedelta:
@@ -43,7 +47,7 @@ def token_for_login(*, user) -> Token:
         if token is not None and not is_expired(token):
             return token
         if token is not None:
-            token.delete()
+            token_revoke(user=user, reason="expired")
         try:
             with transaction.atomic():
                 return Token.objects.create(user=user)
@@ -51,9 +55,11 @@ def token_for_login(*, user) -> Token:
             return Token.objects.get(user=user)
 
 
-def token_revoke(*, user) -> bool:
+def token_revoke(*, user, reason: str) -> bool:
     """Delete the user's token; True if there was one."""
     deleted, _ = Token.objects.filter(user=user).delete()
+    if deleted:
+        log.info("api token revoked user=%s reason=%s", user.get_username(), reason)
     return bool(deleted)
 
 
@@ -71,7 +77,7 @@ def _note_whether_the_token_must_go(sender, instance, raw=False, update_fields=N
     """Compare the stored password hash and active flag with the ones about to be saved.
 
     Saves that touch neither (the `last_login` update on every login) cost no query."""
-    instance._revoke_api_token = False
+    instance._api_token_revoke_reason = ""
     if raw or instance.pk is None:
         return
     if update_fields is not None and not {"password", "is_active"} & set(update_fields):
@@ -81,12 +87,15 @@ def _note_whether_the_token_must_go(sender, instance, raw=False, update_fields=N
         return
     password_changed = stored["password"] != instance.password
     deactivated = stored["is_active"] and not instance.is_active
-    instance._revoke_api_token = password_changed or deactivated
+    instance._api_token_revoke_reason = (
+        "password changed" if password_changed else "deactivated" if deactivated else ""
+    )
 
 
 @receiver(post_save, sender=User, dispatch_uid="api_token_revoke")
 def _revoke_after_the_account_changed(sender, instance, raw=False, **kwargs):
     # After the save, so a save that fails (and rolls back) leaves the token alone.
-    if not raw and getattr(instance, "_revoke_api_token", False):
-        instance._revoke_api_token = False
-        token_revoke(user=instance)
+    reason = getattr(instance, "_api_token_revoke_reason", "")
+    if not raw and reason:
+        instance._api_token_revoke_reason = ""
+        token_revoke(user=instance, reason=reason)

@@ -80,9 +80,9 @@ class TokenView(RequestLanguageMixin, ObtainAuthToken):
         operation_id="auth_token_create",
         summary="Hent et token",
         description=(
-            "Send `Authorization: Token <token>` med de følgende kald. Tokenet gælder i "
-            "`API_TOKEN_LIFETIME_DAYS` dage (30, medmindre driften har valgt andet) fra `created` og "
-            "afvises fra `expires`; en ny adgangskode eller en deaktiveret bruger tilbagekalder det. "
+            "Send `Authorization: Token <token>` med de følgende kald. Tokenet gælder fra `created` "
+            "og afvises fra `expires` (driftens indstilling `API_TOKEN_LIFETIME_DAYS`); en ny "
+            "adgangskode eller en deaktiveret bruger tilbagekalder det. "
             "Et nyt login giver det samme token, så længe det gælder, og derefter et nyt."
         ),
         request=serializers.LoginSerializer,

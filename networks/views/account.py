@@ -16,7 +16,7 @@ from networks.dates import long_datetime
 @require_http_methods(["GET", "POST"])
 def api_token(request):
     if request.method == "POST":
-        if tokens.token_revoke(user=request.user):
+        if tokens.token_revoke(user=request.user, reason="revoked by the user"):
             messages.success(
                 request,
                 _(

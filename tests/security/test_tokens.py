@@ -153,6 +153,14 @@ def test_set_password_and_save_revokes_the_token(issued, leader):
     assert not Token.objects.filter(user=leader).exists()
 
 
+def test_the_security_log_says_whose_token_was_revoked_and_why(issued, leader, caplog):
+    leader.set_password("nyt-kodeord-2027")
+    with caplog.at_level("INFO", logger="netvaerk.security"):
+        leader.save()
+
+    assert "api token revoked user=leder reason=password changed" in caplog.messages
+
+
 def test_manage_py_changepassword_revokes_the_token(issued, leader, monkeypatch):
     monkeypatch.setattr("getpass.getpass", lambda prompt="": "nyt-kodeord-2027")
 
