@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every response to a signed-in user (session or API token) is kept out of every cache.
+    "networks.middleware.PrivateResponsesMiddleware",
     # Logs out a session idle for longer than SESSION_IDLE_MINUTES; logs refused requests.
     "networks.security.IdleSessionMiddleware",
     "networks.security.RefusalLogMiddleware",
@@ -181,7 +183,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 # drf-spectacular, its interactive page served from the sidecar's local files (no CDN).
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # DRF's token authentication with a lifetime (API_TOKEN_LIFETIME_DAYS below).
+        "networks.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -210,6 +213,10 @@ SPECTACULAR_SETTINGS = {
     },
     "PATH_CONVERTER_OVERRIDES": {"api_id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}},
 }
+
+# An API token is refused (and deleted) this many days after it was created; a password change or
+# deactivation revokes it at once (networks.api.tokens).
+API_TOKEN_LIFETIME_DAYS = int(os.environ.get("API_TOKEN_LIFETIME_DAYS", "30"))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
-from networks.views import gdpr, health, pages
+from networks.views import account, gdpr, health, pages
 
 admin.site.site_header = _("Netværk – administration")
 admin.site.site_title = _("Netværk")
@@ -23,6 +23,8 @@ urlpatterns = [
     path("admin-vaerktoejer/persondata/", gdpr.person, name="gdpr_person"),
     path("admin-vaerktoejer/persondata/udtraek/", gdpr.person_export, name="gdpr_export"),
     path("admin-vaerktoejer/persondata/anonymiser/", gdpr.person_erase, name="gdpr_erase"),
+    # The signed-in user's own API token.
+    path("konto/api-token/", account.api_token, name="api_token"),
     path("api/v1/", include("networks.api.urls")),
     path("direktoerforum/", include("networks.urls_direktoerforum")),
     path("rapporter/", include("networks.urls_reports")),

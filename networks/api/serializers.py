@@ -382,6 +382,10 @@ class TokenSerializer(serializers.Serializer):
     """Send den som `Authorization: Token <token>`."""
 
     token = serializers.CharField()
+    created = serializers.DateTimeField(help_text=_("Hvornår tokenet blev udstedt."))
+    expires = serializers.DateTimeField(
+        help_text=_("Fra dette tidspunkt afvises tokenet (401); hent et nyt.")
+    )
 
 
 class ErrorSerializer(serializers.Serializer):

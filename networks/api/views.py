@@ -5,22 +5,21 @@ data 400 in `networks.api.exceptions`.
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.db import IntegrityError
 from django.db.models import prefetch_related_objects
 from django.http import Http404, JsonResponse
 from django.utils import translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
-from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from networks import security, selectors, services
-from networks.api import serializers
+from networks.api import serializers, tokens
 from networks.api.parsers import JSONParser
 from networks.models import Meeting, Network, Participant
 
@@ -80,7 +79,12 @@ class TokenView(RequestLanguageMixin, ObtainAuthToken):
         tags=["auth"],
         operation_id="auth_token_create",
         summary="Hent et token",
-        description="Send `Authorization: Token <token>` med de følgende kald.",
+        description=(
+            "Send `Authorization: Token <token>` med de følgende kald. Tokenet gælder fra `created` "
+            "og afvises fra `expires` (driftens indstilling `API_TOKEN_LIFETIME_DAYS`); en ny "
+            "adgangskode eller en deaktiveret bruger tilbagekalder det. "
+            "Et nyt login giver det samme token, så længe det gælder, og derefter et nyt."
+        ),
         request=serializers.LoginSerializer,
         responses={
             200: serializers.TokenSerializer,
@@ -104,12 +108,17 @@ class TokenView(RequestLanguageMixin, ObtainAuthToken):
                     headers={"Retry-After": str(int(settings.AXES_COOLOFF_TIME.total_seconds()))},
                 )
             raise exceptions.ValidationError(serializer.errors)
-        user = serializer.validated_data["user"]
-        try:
-            token, _ = Token.objects.get_or_create(user=user)
-        except IntegrityError:  # two first logins at once: the other request created it
-            token = Token.objects.get(user=user)
-        return Response({"token": token.key})
+        token = tokens.token_for_login(user=serializer.validated_data["user"])
+        body = {"token": token.key, "created": token.created, "expires": tokens.expires_at(token)}
+        return Response(serializers.TokenSerializer(body).data)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # A token is a password for the API: no cache may keep an answer from here. The request
+        # is anonymous (no authentication on this view), so networks.middleware would not say so.
+        response = super().finalize_response(request, response, *args, **kwargs)
+        patch_cache_control(response, private=True, no_store=True)
+        patch_vary_headers(response, ("Cookie", "Authorization"))
+        return response
 
 
 # --- Networks ---------------------------------------------------------------------------------

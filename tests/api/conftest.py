@@ -16,6 +16,13 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _tokens_outlive_the_clock(settings):
+    # These tests move the clock by months (follow-ups, reports, decisions) after the personas got
+    # their tokens; a token's lifetime is what tests/security/test_tokens.py tests.
+    settings.API_TOKEN_LIFETIME_DAYS = 100 * 365
+
+
 @pytest.fixture
 def api_as(request):
     """`api_as("leader")`: a token client for the named persona fixture; `api_as(None)`: anonymous."""

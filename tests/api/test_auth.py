@@ -13,7 +13,9 @@ def test_a_user_gets_a_token_for_the_right_password(leader):
     response = APIClient().post(TOKEN_URL, {"username": "leder", "password": "pw"}, format="json")
 
     assert response.status_code == 200
-    assert response.json() == {"token": Token.objects.get(user=leader).key}
+    token = Token.objects.get(user=leader)
+    assert response.json()["token"] == token.key
+    assert set(response.json()) == {"token", "created", "expires"}
 
 
 def test_asking_again_gives_the_same_token(leader):

@@ -1,12 +1,16 @@
 """What the security and reliability tests share besides their fixtures: the walk over every URL
-pattern, the table of what each role may get from each route, a CSRF-enforcing client per role,
-a watch on writes, the row counts that show nothing was saved, and one repeatable fuzz setting.
+pattern, the address each takes with the `world`'s rows filled in, the table of what each role may
+get from each route, a CSRF-enforcing client per role, a watch on writes, the row counts that show
+nothing was saved, and one repeatable fuzz setting.
 
 The fixtures (the personas, the `world` they aim at) are in tests/security/conftest.py.
 """
 
+import re
+
 from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -113,6 +117,8 @@ EXPECTED: dict[str, tuple[tuple, tuple]] = {
         row("login 405 405 405 405 login"),
         row("login 403 403 403 400 login"),
     ),
+    # The signed-in user's own API token: anyone logged in, about themselves; revoking redirects back.
+    "konto/api-token/": (LOGGED_IN, row("login 302 302 302 302 login")),
     # The API: 401 without a login; someone else's network 404; a role that may not 403.
     "api/v1/auth/token/": (EVERYONE_405, row("400 400 400 400 400 400")),
     # Registering: leaders and administrators; Direktørforum may not.
@@ -223,6 +229,62 @@ EXPECTED: dict[str, tuple[tuple, tuple]] = {
         PAGE_NO_POST,
     ),
 }
+
+
+# --- Filling in the URL ---------------------------------------------------------------------------
+
+
+def _admin_model(route: str):
+    match = re.match(r"admin/(\w+)/(\w+)/", route)
+    if not match:
+        return None
+    try:
+        return apps.get_model(match.group(1), match.group(2))
+    except LookupError:
+        return None
+
+
+def url_for(route: str, world) -> str:
+    network, participant, meeting = world["network"], world["participant"], world["meeting"]
+    if route == "api/v1/^[\\s\\S]*$":
+        return "/api/v1/ukendt/"
+    if route.startswith("api/v1/participants/"):
+        pk = participant.pk
+    elif route.startswith("api/v1/meetings/"):
+        pk = meeting.pk
+    elif route.startswith("direktoerforum/aendringsanmodning/"):
+        pk = world["change_request"].pk
+    else:
+        pk = network.pk
+    follow_up = world["follow_up"].pk
+    values = {
+        "pk": pk,
+        "participant_pk": participant.pk,
+        "meeting_pk": meeting.pk,
+        "change_request_pk": world["change_request"].pk,
+        "follow_up_pk": follow_up,
+        "follow_up_id": follow_up,
+    }
+    if is_admin(route):
+        model = _admin_model(route)
+        if model is not None and model._meta.proxy:
+            model = model._meta.concrete_model
+        obj = model._base_manager.order_by("pk").first() if model is not None else None
+        object_id = obj.pk if obj is not None else 999_999
+        history = getattr(model, "history", None) if model is not None else None
+        history_id = 999_999
+        if obj is not None and history is not None and hasattr(history, "model"):
+            first = history.model.objects.filter(id=obj.pk).order_by("history_id").first()
+            history_id = first.history_id if first else history_id
+        values.update(object_id=object_id, id=object_id, app_label="networks", url="ukendt/")
+        if route.startswith("admin/r/"):
+            # "View on site": the network's content type and the network.
+            values.update(content_type_id=ContentType.objects.get_for_model(network).pk, object_id=network.pk)
+        route = route.replace("^([^/]+)/history/([^/]+)/$", f"{object_id}/history/{history_id}/")
+    # Regular-expression groups first: "(?P<name>...)" also looks like a path converter "<name>".
+    url = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: str(values[m.group(1)]), route)
+    url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), url)
+    return "/" + url.replace("^", "").replace("$", "")
 
 
 # --- Clients and writes -----------------------------------------------------------------------------

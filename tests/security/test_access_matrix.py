@@ -22,13 +22,11 @@ next role sees.
 from __future__ import annotations
 
 import json
-import re
 from functools import cache
 from http.cookies import SimpleCookie
 
 import pytest
 from django.apps import apps
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.test import Client
 
@@ -43,6 +41,7 @@ from tests.security.support import (
     is_admin,
     is_api,
     routes_and_views,
+    url_for,
 )
 
 # --- The routes -----------------------------------------------------------------------------------
@@ -72,62 +71,6 @@ def admin_expected(route: str, role: str, method: str):
             return {403}
         return {200, 302, 403, 404} if method == "GET" else {200, 302, 403, 404, 405}
     return {"admin-login"}
-
-
-# --- Filling in the URL ---------------------------------------------------------------------------
-
-
-def _admin_model(route: str):
-    match = re.match(r"admin/(\w+)/(\w+)/", route)
-    if not match:
-        return None
-    try:
-        return apps.get_model(match.group(1), match.group(2))
-    except LookupError:
-        return None
-
-
-def url_for(route: str, world) -> str:
-    network, participant, meeting = world["network"], world["participant"], world["meeting"]
-    if route == "api/v1/^[\\s\\S]*$":
-        return "/api/v1/ukendt/"
-    if route.startswith("api/v1/participants/"):
-        pk = participant.pk
-    elif route.startswith("api/v1/meetings/"):
-        pk = meeting.pk
-    elif route.startswith("direktoerforum/aendringsanmodning/"):
-        pk = world["change_request"].pk
-    else:
-        pk = network.pk
-    follow_up = world["follow_up"].pk
-    values = {
-        "pk": pk,
-        "participant_pk": participant.pk,
-        "meeting_pk": meeting.pk,
-        "change_request_pk": world["change_request"].pk,
-        "follow_up_pk": follow_up,
-        "follow_up_id": follow_up,
-    }
-    if is_admin(route):
-        model = _admin_model(route)
-        if model is not None and model._meta.proxy:
-            model = model._meta.concrete_model
-        obj = model._base_manager.order_by("pk").first() if model is not None else None
-        object_id = obj.pk if obj is not None else 999_999
-        history = getattr(model, "history", None) if model is not None else None
-        history_id = 999_999
-        if obj is not None and history is not None and hasattr(history, "model"):
-            first = history.model.objects.filter(id=obj.pk).order_by("history_id").first()
-            history_id = first.history_id if first else history_id
-        values.update(object_id=object_id, id=object_id, app_label="networks", url="ukendt/")
-        if route.startswith("admin/r/"):
-            # "View on site": the network's content type and the network.
-            values.update(content_type_id=ContentType.objects.get_for_model(network).pk, object_id=network.pk)
-        route = route.replace("^([^/]+)/history/([^/]+)/$", f"{object_id}/history/{history_id}/")
-    # Regular-expression groups first: "(?P<name>...)" also looks like a path converter "<name>".
-    url = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: str(values[m.group(1)]), route)
-    url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), url)
-    return "/" + url.replace("^", "").replace("$", "")
 
 
 # --- Asking ---------------------------------------------------------------------------------------
