@@ -329,7 +329,7 @@ def nasty(draft_learning, meetings):
     first = meetings[0]
     Network.objects.filter(pk=draft_learning.pk).update(title=NASTY_TITLE + " netværk")
     Meeting.objects.filter(pk=first.pk).update(
-        title=NASTY_TITLE + " Ø" * 90, location=NASTY_TITLE, agenda=NASTY_AGENDA
+        title=NASTY_TITLE + " Ø" * 80, location=NASTY_TITLE, agenda=NASTY_AGENDA
     )
     return first
 
@@ -351,7 +351,7 @@ def test_any_stored_text_downloads_and_reads_back_alike(login, draft_learning, n
 
     # A line break in a one-line text reads as a space; in the agenda it stays a line break.
     title = without_controls(NASTY_TITLE).replace("\n", " ")
-    summary = f"{title}{' Ø' * 90} – {title} netværk"
+    summary = f"{title}{' Ø' * 80} – {title} netværk"
     agenda = "Dagsorden:\n" + without_controls(NASTY_AGENDA).replace("\r\n", "\n").replace("\r", "\n").strip()
     by_icalendar, by_vobject = read_by_both(response.content)
     ical_event = by_icalendar[0]
@@ -366,10 +366,12 @@ def test_any_stored_text_downloads_and_reads_back_alike(login, draft_learning, n
     assert vobject.readOne(response.content.decode()).contents["x-wr-calname"][0].value == calendar_name
 
 
-@pytest.mark.parametrize("text", ["\\", "\n", ";", ",", "\x00", "\r\n\r\n", " ", "Ø" * 200])
+# One awkward thing alone as the whole text; NUL only where the database can store it.
+ALONE = ["\\", "\n", ";", ",", "\r\n\r\n", " ", "Ø" * 200] + list(CONTROLS)
+
+
+@pytest.mark.parametrize("text", ALONE)
 def test_a_title_of_only_one_awkward_thing_still_downloads(login, draft_learning, meetings, text):
-    if "\x00" in text and connection.vendor != "sqlite":
-        pytest.skip("PostgreSQL cannot store NUL in text")
     first = meetings[0]
     Meeting.objects.filter(pk=first.pk).update(title=text, location=text, agenda=text)
     Network.objects.filter(pk=draft_learning.pk).update(title=text)
