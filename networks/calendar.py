@@ -1,19 +1,32 @@
 """Meetings as iCalendar (.ics), for Outlook and other calendars.
 
-Each meeting keeps one UID, so importing the file again updates the event instead of adding a copy;
-a cancelled meeting downloaded on its own carries STATUS:CANCELLED so the calendar can remove it.
-Times are written in Europe/Copenhagen with the time zone included.
+What a calendar needs to update an event instead of adding a copy, and to be read alike everywhere:
+
+- Times are written in UTC (`DTSTART:20270315T080000Z`) and the file holds no VTIMEZONE. A
+  hand-made or generated VTIMEZONE has to be read right by every client, and some read one wrongly
+  (summer meetings an hour off); an instant in UTC means the same to all of them, and each calendar
+  shows it in its own user's zone, which for this municipality's users is Europe/Copenhagen.
+- Identity is stable: each meeting keeps one UID; the calendar itself has a fixed UID, name and
+  PRODID, so a second download is the same calendar. SEQUENCE counts the meeting's recorded changes
+  and LAST-MODIFIED is the time of its latest one (both from the audit trail,
+  `selectors.meeting_revisions`), so a calendar takes a changed meeting over the copy it holds.
+- A cancelled meeting stays in the file with STATUS:CANCELLED, so a calendar that imported it
+  removes it; planned and held meetings are CONFIRMED.
+- Every text goes through `_line`/`_lines` (control characters dropped) and into a property that
+  icalendar escapes and folds at 75 octets; nothing is written by hand.
 """
 
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from collections.abc import Iterable
 
 import icalendar
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from networks import selectors
 from networks.models import Meeting, MeetingStatus, Network
 
 PRODID = "-//Albertslund Kommune//Netværk//DA"
@@ -29,44 +42,84 @@ def meeting_uid(meeting: Meeting) -> str:
     return f"moede-{meeting.pk}@{UID_DOMAIN}"
 
 
-def _event(meeting: Meeting, network: Network, stamp: datetime.datetime) -> icalendar.Event:
-    zone = timezone.get_default_timezone()
-    description = meeting.agenda.strip()
+def network_calendar_uid(network: Network) -> str:
+    return f"kalender-netvaerk-{network.pk}@{UID_DOMAIN}"
+
+
+def meeting_calendar_uid(meeting: Meeting) -> str:
+    return f"kalender-moede-{meeting.pk}@{UID_DOMAIN}"
+
+
+def _without_controls(text: str) -> str:
+    return "".join(ch for ch in text if ch == "\t" or unicodedata.category(ch) != "Cc")
+
+
+def _lines(text: str) -> str:
+    """Text of several lines (the agenda): every kind of line break becomes one "\\n", which
+    icalendar writes as the escaped `\\n` a calendar reads as a line break; other control
+    characters, which no calendar shows and some parsers refuse, are dropped."""
+    return "\n".join(_without_controls(line) for line in text.splitlines())
+
+
+def _line(text: str) -> str:
+    """Text of one line (a title, a place): a line break becomes a space, so "Møde\\nom frivillige"
+    reads "Møde om frivillige"; other control characters are dropped."""
+    return " ".join(_without_controls(line) for line in text.splitlines())
+
+
+def _utc(moment: datetime.datetime) -> datetime.datetime:
+    return moment.astimezone(datetime.UTC)
+
+
+def _event(
+    meeting: Meeting,
+    network: Network,
+    revision: selectors.MeetingRevision,
+    stamp: datetime.datetime,
+) -> icalendar.Event:
+    description = _lines(meeting.agenda).strip()
     if description:
         description = _("Dagsorden:") + "\n" + description
-    event = icalendar.Event.new(
+    return icalendar.Event.new(
         uid=meeting_uid(meeting),
-        summary=f"{meeting.title} – {network.title}",
-        start=meeting.starts_at.astimezone(zone),
-        end=meeting.ends_at.astimezone(zone) if meeting.ends_at else None,
-        location=meeting.location or None,
+        summary=_line(f"{meeting.title} – {network.title}"),
+        start=_utc(meeting.starts_at),
+        end=_utc(meeting.ends_at) if meeting.ends_at else None,
+        location=_line(meeting.location) or None,
         description=description or None,
         status=_STATUS.get(meeting.status),
-        stamp=stamp,
+        sequence=revision.changes,
+        last_modified=_utc(revision.last_changed_at) if revision.last_changed_at else None,
+        stamp=_utc(stamp),
     )
-    return event
 
 
-def _calendar(name: str, events: Iterable[icalendar.Event]) -> bytes:
-    cal = icalendar.Calendar.new(prodid=PRODID, name=name)
+def _calendar(uid: str, name: str, events: Iterable[icalendar.Event]) -> bytes:
+    cal = icalendar.Calendar.new(prodid=PRODID, uid=uid)
+    # Set as text, so icalendar escapes them (given to `Calendar.new` they are written unescaped).
+    cal["NAME"] = icalendar.vText(_line(name))
+    cal["X-WR-CALNAME"] = icalendar.vText(_line(name))
     for event in events:
         cal.add_component(event)
-    cal.add_missing_timezones()
     return cal.to_ical()
 
 
 def network_ics(
     network: Network, meetings: Iterable[Meeting], *, now: datetime.datetime | None = None
 ) -> bytes:
-    """Every non-cancelled meeting of the network in one calendar."""
+    """Every meeting of the network in one calendar, the cancelled ones marked so."""
+    meetings = list(meetings)
+    revisions = selectors.meeting_revisions(meetings)
     stamp = now or timezone.now()
-    events = [_event(m, network, stamp) for m in meetings if m.status != MeetingStatus.CANCELLED]
-    return _calendar(network.title, events)
+    events = [_event(m, network, revisions[m.pk], stamp) for m in meetings]
+    return _calendar(network_calendar_uid(network), network.title, events)
 
 
 def meeting_ics(meeting: Meeting, network: Network, *, now: datetime.datetime | None = None) -> bytes:
     """One meeting, cancelled or not."""
-    return _calendar(f"{meeting.title} – {network.title}", [_event(meeting, network, now or timezone.now())])
+    revision = selectors.meeting_revisions([meeting])[meeting.pk]
+    event = _event(meeting, network, revision, now or timezone.now())
+    return _calendar(meeting_calendar_uid(meeting), f"{meeting.title} – {network.title}", [event])
 
 
 def filename(text: str) -> str:

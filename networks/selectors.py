@@ -412,3 +412,32 @@ def follow_up_for_user(user, network_pk, pk) -> FollowUp:
         raise Http404 from exc
     follow_up.network = network
     return follow_up
+
+
+@dataclass(frozen=True)
+class MeetingRevision:
+    """How often a meeting has been changed since it was created, and when last (its audit trail)."""
+
+    changes: int = 0
+    last_changed_at: datetime.datetime | None = None
+
+
+def meeting_revisions(meetings: Iterable[Meeting]) -> dict[int, MeetingRevision]:
+    """Each meeting's revision, in one grouped query over the history table (none for no meetings).
+
+    The trail only grows, so `changes` only grows: a calendar file's SEQUENCE. A meeting without a
+    trail (changed outside the ORM) counts as never changed.
+    """
+    pks = [m.pk for m in meetings]
+    revisions: dict[int, MeetingRevision] = defaultdict(MeetingRevision)
+    if not pks:
+        return revisions
+    rows = (
+        Meeting.history.model.objects.filter(id__in=pks)
+        .order_by()
+        .values("id")
+        .annotate(changes=Count("history_id", filter=Q(history_type="~")), last=Max("history_date"))
+    )
+    for row in rows:
+        revisions[row["id"]] = MeetingRevision(changes=row["changes"], last_changed_at=row["last"])
+    return revisions

@@ -491,6 +491,6 @@ def _category_counts(participants) -> list[tuple[str, int]]:
 @require_GET
 @network_page()
 def network_calendar(request, network):
-    """Every non-cancelled meeting as an .ics file."""
+    """Every meeting as an .ics file, the cancelled ones marked so."""
     content = calendar.network_ics(network, network.meetings.all())
     return ics_response(content, calendar.filename(network.title))
