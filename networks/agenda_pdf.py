@@ -9,6 +9,22 @@ which would otherwise read "<" and "&" as markup (and an <img> tag as a file to 
 
 The rows are the view's: {"network", "findings", "days_waiting"}, with the networks' participants
 already loaded, so the PDF reads nothing from the database.
+
+Bounded work, whatever was typed. The API lets each free-text field hold 20,000 characters, and a
+network any number of participants. Given as one Paragraph, such a field made reportlab break the
+whole rest of the text into lines again at every page it split it over: time grew with the square
+of the text (10,000 line breaks in three fields took minutes, past the worker's timeout). So a free-
+text field prints at most `FIELD_CHARACTERS_PRINTED` characters in at most `FIELD_LINES_PRINTED`
+lines, one Paragraph per line the user wrote, and the list of participants at most
+`PARTICIPANTS_PRINTED` people; what is left out is pointed to on the case's page. Every Paragraph is
+then small, each is broken into lines once, and a case takes a bounded number of pages. A word
+longer than the line (a pasted link, "xxxx…") is broken where it meets the margin (`splitLongWords`).
+
+Why not the printable agenda's HTML made into a tagged PDF (WeasyPrint, PDF/UA): one source for
+page and PDF, and a PDF a screen reader can follow. It needs Pango and its font stack from Debian
+(`libpango-1.0-0`, `libpangoft2-1.0-0`, fonts) on every machine that serves the app, not only in
+CI, and a new Python dependency; it would also have to be bounded in the same way, since WeasyPrint
+lays out the whole text too. The decision and its reasons are in docs/direktoerforum.md.
 """
 
 from __future__ import annotations
@@ -21,6 +37,7 @@ import unicodedata
 # Only the escaping function of xml.sax: it parses no XML (bandit B406 is about parsing).
 from xml.sax.saxutils import escape  # nosec B406
 
+from django.urls import reverse
 from django.utils import dateformat, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -40,6 +57,17 @@ DATE_FORMAT = "j. F Y"
 FONT = "Helvetica"
 BOLD = "Helvetica-Bold"
 MARGIN = 20 * mm
+# What a free-text field (purpose, strategy, mandate) prints at most: about two thirds of a page.
+FIELD_CHARACTERS_PRINTED = 3000
+FIELD_LINES_PRINTED = 30
+# A cut is moved back to the last space, unless that would drop more than this.
+_CUT_AT_SPACE_WITHIN = 80
+# Read of a field at most: enough for the characters printed and a line break after each line.
+_CHARACTERS_LOOKED_AT = FIELD_CHARACTERS_PRINTED + 2 * FIELD_LINES_PRINTED
+PARTICIPANTS_PRINTED = 40
+# A participant's name or organisation (200 characters each in the model) printed at most: no real
+# name is longer, and 40 people of 400 capitals each would fill seven pages.
+PARTICIPANT_NAME_PRINTED = 60
 TICK_BOX = "\u274f"  # ❏, in ZapfDingbats
 
 # Characters outside WinAnsi that have a plain equivalent in it.
@@ -107,6 +135,12 @@ def markup(value) -> str:
     return escape(pdf_text(value)).replace("\n", "<br/>")
 
 
+def one_line(value) -> str:
+    """A short field (a title, a theme, a name) on one line: line breaks typed into it would
+    otherwise each take a printed line, 200 of them for a title of 200 characters."""
+    return " ".join(str(value).split())
+
+
 def long_date(day: datetime.date) -> str:
     return dateformat.format(day, DATE_FORMAT)
 
@@ -117,7 +151,8 @@ def filename(today: datetime.date) -> str:
 
 # --- Styles ---------------------------------------------------------------------------------------
 
-_BODY = ParagraphStyle("Body", fontName=FONT, fontSize=10.5, leading=14, spaceAfter=4)
+# splitLongWords: a word wider than the line is broken at the margin rather than drawn past it.
+_BODY = ParagraphStyle("Body", fontName=FONT, fontSize=10.5, leading=14, spaceAfter=4, splitLongWords=1)
 _STYLES = {
     "title": ParagraphStyle("Title", parent=_BODY, fontName=BOLD, fontSize=22, leading=27, spaceAfter=10),
     "subtitle": ParagraphStyle("Subtitle", parent=_BODY, fontSize=12, leading=16, spaceAfter=14),
@@ -127,6 +162,9 @@ _STYLES = {
     ),
     "label": ParagraphStyle("Label", parent=_BODY, fontName=BOLD, spaceBefore=4, spaceAfter=1),
     "value": ParagraphStyle("Value", parent=_BODY, leftIndent=6 * mm),
+    # The lines of one field: close together, a blank line the user wrote as a gap.
+    "line": ParagraphStyle("Line", parent=_BODY, leftIndent=6 * mm, spaceAfter=0),
+    "rest": ParagraphStyle("Rest", parent=_BODY, leftIndent=6 * mm, textColor=colors.HexColor("#495057")),
     "item": ParagraphStyle("Item", parent=_BODY, leftIndent=6 * mm, bulletIndent=1.5 * mm, spaceAfter=2),
     "muted": ParagraphStyle("Muted", parent=_BODY, textColor=colors.HexColor("#495057")),
     "blocks": ParagraphStyle("Blocks", parent=_BODY, textColor=colors.HexColor("#842029"), leftIndent=0),
@@ -158,10 +196,10 @@ def _title_page(rows, today: datetime.date) -> list:
         _p(markup(_("Sager på dagsordenen")), "heading"),
     ]
     for number, row in enumerate(rows, start=1):
-        network = row["network"]
+        network, leader = row["network"], markup(_leader_name(row["network"]))
         story.append(
             Paragraph(
-                f"{markup(network.title)} <font color='#495057'>– {markup(_leader_name(network))}</font>",
+                f"{markup(one_line(network.title))} <font color='#495057'>– {leader}</font>",
                 _STYLES["item"],
                 bulletText=f"{number}.",
             )
@@ -170,11 +208,65 @@ def _title_page(rows, today: datetime.date) -> list:
 
 
 def _leader_name(network) -> str:
-    return roles.display_name(network.leader)
+    return one_line(roles.display_name(network.leader))
 
 
 def _field(label: str, value: str) -> list:
-    return [_p(markup(label), "label"), _p(markup(value) if value.strip() else "–", "value")]
+    """A short field: on one line, whatever was typed."""
+    return [_p(markup(label), "label"), _p(markup(one_line(value)) if value.strip() else "–", "value")]
+
+
+def printed_lines(value: str) -> tuple[list[str], bool]:
+    """The lines of a free text as the PDF prints them, and whether some of it is left out.
+
+    At most `FIELD_LINES_PRINTED` lines with text and `FIELD_CHARACTERS_PRINTED` characters, a
+    line cut short at a space where there is one near; a run of blank lines becomes one gap ("").
+    Only the beginning of the text is read, so the work does not grow with what is left out."""
+    looked_at = value[:_CHARACTERS_LOOKED_AT]
+    left_out = len(value) > len(looked_at)
+    lines: list[str] = []
+    budget, lines_with_text = FIELD_CHARACTERS_PRINTED, 0
+    for line in pdf_text(looked_at).split("\n"):
+        if not line.strip():
+            if lines and lines[-1]:
+                lines.append("")
+            continue
+        if budget <= 0 or lines_with_text == FIELD_LINES_PRINTED:
+            left_out = True
+            break
+        if len(line) > budget:
+            space = line.rfind(" ", 0, budget + 1)
+            lines.append(line[: space if space > budget - _CUT_AT_SPACE_WITHIN else budget].rstrip())
+            left_out = True
+            break
+        lines.append(line)
+        budget -= len(line)
+        lines_with_text += 1
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines, left_out
+
+
+def _free_text(label: str, value: str, case_url: str) -> list:
+    """A field users write freely: a Paragraph per line, as much as `printed_lines` gives."""
+    lines, left_out = printed_lines(value)
+    if not lines and not left_out:
+        return _field(label, "")
+    story = [_p(markup(label), "label")]
+    for line in lines:
+        story.append(_p(markup(line), "line") if line else Spacer(1, _STYLES["line"].leading / 2))
+    if left_out:
+        story.append(_rest_on_the_case_page(case_url))
+    else:
+        story.append(Spacer(1, _STYLES["value"].spaceAfter))
+    return story
+
+
+def _rest_on_the_case_page(case_url: str) -> Paragraph:
+    url = markup(case_url)
+    return _p(
+        "… " + markup(_("Læs resten på sagens side:")) + f' <a href="{url}" color="#0a58ca">{url}</a>', "rest"
+    )
 
 
 def _plan(network) -> str:
@@ -184,19 +276,31 @@ def _plan(network) -> str:
     return f"{long_date(network.planned_start)} – {end}"
 
 
-def _participants(network) -> list:
+def _participants(network, case_url: str) -> list:
     # All participants are prefetched; those who have left are skipped here, as on the page.
     current = [p for p in network.participants.all() if not p.left_on]
     if not current:
         return [_p(markup(_("Ingen deltagere registreret.")), "value")]
     lines = []
-    for participant in current:
-        who = participant.name + (f", {participant.organisation}" if participant.organisation else "")
+    for participant in current[:PARTICIPANTS_PRINTED]:
+        who = _shortened(one_line(participant.name)) + (
+            f", {_shortened(one_line(participant.organisation))}" if participant.organisation else ""
+        )
         text = (
             f"{who} – {participant.get_actor_category_display()} ({participant.get_role_display().lower()})"
         )
         lines.append(Paragraph(markup(text), _STYLES["item"], bulletText="•"))
+    left_out = len(current) - PARTICIPANTS_PRINTED
+    if left_out > 0:
+        more = ngettext("og %(count)d deltager mere.", "og %(count)d deltagere mere.", left_out) % {
+            "count": left_out
+        }
+        lines += [_p(markup(more), "rest"), _rest_on_the_case_page(case_url)]
     return lines
+
+
+def _shortened(name: str) -> str:
+    return name if len(name) <= PARTICIPANT_NAME_PRINTED else name[: PARTICIPANT_NAME_PRINTED - 1] + "…"
 
 
 def _findings(findings) -> list:
@@ -209,11 +313,12 @@ def _findings(findings) -> list:
     return lines
 
 
-def _case(number: int, row) -> list:
+def _case(number: int, row, site: str) -> list:
     network = row["network"]
+    case_url = site + reverse("direktoerforum:case", args=[network.pk])
     story = [
-        _Bookmark(f"case-{number}", pdf_text(f"{number}. {network.title}")),
-        _p(f"{number}. {markup(network.title)}", "case"),
+        _Bookmark(f"case-{number}", pdf_text(f"{number}. {one_line(network.title)}")),
+        _p(f"{number}. {markup(one_line(network.title))}", "case"),
     ]
     if row["days_waiting"] is not None:
         days = row["days_waiting"]
@@ -222,13 +327,13 @@ def _case(number: int, row) -> list:
     story += [
         *_field(_("Tema"), network.theme),
         *_field(_("Netværksleder"), _leader_name(network)),
-        *_field(_("Formål"), network.purpose),
-        *_field(_("Politisk vision eller strategi"), network.strategy_reference),
-        *_field(_("Mandat"), network.mandate),
+        *_free_text(_("Formål"), network.purpose, case_url),
+        *_free_text(_("Politisk vision eller strategi"), network.strategy_reference, case_url),
+        *_free_text(_("Mandat"), network.mandate, case_url),
         *_field(_("Plan"), _plan(network)),
         *_field(_("Indstillingsrunde"), str(network.submission_round)),
         _p(markup(_("Planlagte aktører og politikere")), "heading"),
-        *_participants(network),
+        *_participants(network, case_url),
         _p(markup(_("Bemærkninger")), "heading"),
         *_findings(row["findings"]),
         Spacer(1, 6 * mm),
@@ -298,8 +403,11 @@ class _NumberedCanvas(Canvas):
         self.restoreState()
 
 
-def render(rows, *, today: datetime.date) -> bytes:
-    """The agenda for `rows` as PDF: a title page with the list of cases, then one case a page."""
+def render(rows, *, today: datetime.date, site: str = "") -> bytes:
+    """The agenda for `rows` as PDF: a title page with the list of cases, then one case a page.
+
+    `site` ("https://netvaerk.example.dk") goes before the address of a case's page where the PDF
+    points to it for what it leaves out; without it the address is the path alone."""
     title = _("Dagsorden til Direktørforum")
     author = _("Albertslund Kommune – Netværk")
     buffer = io.BytesIO()
@@ -320,7 +428,7 @@ def render(rows, *, today: datetime.date) -> bytes:
     story = _title_page(rows, today)
     for number, row in enumerate(rows, start=1):
         story.append(PageBreak())
-        story += _case(number, row)
+        story += _case(number, row, site)
     footer = pdf_text(f"{title} · {long_date(today)}")
     document.build(story, canvasmaker=functools.partial(_NumberedCanvas, footer=footer))
     return buffer.getvalue()

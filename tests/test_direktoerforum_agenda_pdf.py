@@ -7,10 +7,15 @@ import io
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
+from hypothesis import HealthCheck, Phase, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
+from reportlab.platypus import Paragraph
 
 from networks import agenda_pdf, rules, services
 from networks.agenda_pdf import pdf_text
+from networks.api.serializers import TEXT_MAX_LENGTH
 from networks.models import ActorCategory, Network, Participant, ParticipantRole
 from tests.factories import AGENDA_URL as HTML
 from tests.factories import (
@@ -214,21 +219,239 @@ def test_text_is_made_drawable_for_the_builtin_fonts(text, drawable):
     pdf_text(drawable).encode("cp1252")
 
 
-def test_a_long_purpose_breaks_across_pages(client, time_machine, direktoer, submit_on):
+def case_page(network) -> str:
+    """Where the PDF sends the reader for what it leaves out (the test client's site is testserver)."""
+    return f"http://testserver/direktoerforum/sag/{network.pk}/"
+
+
+def rest_on_the_case_page(network) -> str:
+    return f"… Læs resten på sagens side: {case_page(network)}"
+
+
+def test_long_texts_break_across_pages_and_point_to_the_case_page_for_the_rest(
+    client, time_machine, direktoer, submit_on
+):
     paragraph = "Netværket vil samle borgere, foreninger og medarbejdere om velfærd. " * 12
     purpose = (
         "\n\n".join(f"Afsnit {i}: {paragraph}" for i in range(1, 21)) + "\n\nSidste afsnit." + "x" * 3000
     )
-    network = submit_on("Lang sag", datetime.date(2027, 1, 10), purpose=purpose)
+    network = submit_on(
+        "Lang sag", datetime.date(2027, 1, 10), purpose=purpose, mandate=purpose.replace("Afsnit", "Del")
+    )
     reader = read(get_on(client, time_machine, direktoer, PDF + agenda_query(network.pk)))
     pages = page_texts(reader)
-    assert len(pages) > 3
-    assert "Afsnit 1:" in pages[1]
+    assert len(pages) > 2
+    assert "Formål Afsnit 1: Netværket vil samle" in pages[1]
     text = " ".join(pages)
-    assert "Afsnit 20:" in text and "Sidste afsnit." in text
+    # The first paragraphs, as far as the field's share of the page goes; the rest on the case page.
+    assert "Afsnit 3:" in text and "Del 3:" in text
+    assert "Afsnit 20:" not in text and "Sidste afsnit." not in text
+    assert text.count(rest_on_the_case_page(network)) == 2
     assert f"Side {len(pages)} af {len(pages)}" in pages[-1]
-    # The rest of the case follows the purpose.
-    assert "Bemærkninger" in text
+    # The rest of the case follows the cut fields.
+    assert text.index("Del 3:") < text.index("Bemærkninger")
+
+
+def test_a_text_that_fits_is_printed_whole_line_by_line(client, time_machine, direktoer, submit_on):
+    purpose = "Første linje\n\n\n\nAnden linje\n" + "ord " * (agenda_pdf.FIELD_CHARACTERS_PRINTED // 8)
+    network = submit_on("Sag", datetime.date(2027, 1, 10), purpose=purpose)
+    pages = page_texts(read(get_on(client, time_machine, direktoer, PDF + agenda_query(network.pk))))
+    page = " ".join(pages)
+    assert "Formål Første linje Anden linje ord ord" in page
+    assert "Læs resten" not in page
+
+
+@pytest.mark.parametrize(
+    ("text", "printed", "left_out"),
+    [
+        ("", [], False),
+        ("\n\n \n", [], False),
+        ("a\n\n\nb\n\n", ["a", "", "b"], False),
+        ("x" * agenda_pdf.FIELD_CHARACTERS_PRINTED, ["x" * agenda_pdf.FIELD_CHARACTERS_PRINTED], False),
+        ("x" * (agenda_pdf.FIELD_CHARACTERS_PRINTED + 1), ["x" * agenda_pdf.FIELD_CHARACTERS_PRINTED], True),
+        ("linje\n" * agenda_pdf.FIELD_LINES_PRINTED, ["linje"] * agenda_pdf.FIELD_LINES_PRINTED, False),
+        ("linje\n" * (agenda_pdf.FIELD_LINES_PRINTED + 1), ["linje"] * agenda_pdf.FIELD_LINES_PRINTED, True),
+        # Cut at the last space before the limit, not in the middle of a word.
+        ("ord " * agenda_pdf.FIELD_CHARACTERS_PRINTED, [("ord " * 750).strip()], True),
+    ],
+)
+def test_what_a_free_text_field_prints(text, printed, left_out):
+    assert agenda_pdf.printed_lines(text) == (printed, left_out)
+
+
+# --- Bounded work for the worst text the API lets in ---------------------------------------------------
+
+# A case's own pages at most, reckoned for the widest letters of the font: each free-text field two
+# pages (its characters, and each of its lines just too long for one printed line), the participants
+# printed three, the title, findings and decision one.
+MOST_PAGES_PER_CASE = 10
+
+
+def longest_name(field: str) -> int:
+    return Participant._meta.get_field(field).max_length
+
+
+@pytest.fixture
+def worst_case(submit_on):
+    """A case with every free-text field at the limit of the API and more participants than are printed."""
+    network = submit_on("Værste sag", datetime.date(2027, 1, 10))
+    Participant.objects.bulk_create(
+        Participant(
+            network=network,
+            name=f"{i:03d}" + "M" * (longest_name("name") - 3),
+            organisation="Œ" * longest_name("organisation"),
+        )
+        for i in range(100)
+    )
+    return network
+
+
+def fill_free_text(network, purpose, strategy, mandate) -> None:
+    # Straight into the database: the texts the API accepts, whatever the forms would make of them.
+    Network.objects.filter(pk=network.pk).update(
+        purpose=purpose, strategy_reference=strategy, mandate=mandate
+    )
+
+
+@pytest.mark.parametrize(
+    ("shape", "most_printed"),
+    [
+        # One word with no space: cut at the characters printed.
+        (lambda letter: letter * TEXT_MAX_LENGTH, agenda_pdf.FIELD_CHARACTERS_PRINTED),
+        # A line break after every character: cut at the lines printed.
+        (lambda letter: (letter + "\n") * (TEXT_MAX_LENGTH // 2), agenda_pdf.FIELD_LINES_PRINTED),
+        (lambda letter: (letter + "\r\n\n") * (TEXT_MAX_LENGTH // 3), agenda_pdf.FIELD_LINES_PRINTED),
+    ],
+    ids=["no-spaces", "line-breaks", "blank-lines"],
+)
+def test_the_worst_case_the_api_allows_prints_a_bounded_part_and_points_to_the_rest(
+    client, time_machine, direktoer, worst_case, shape, most_printed
+):
+    # The widest letters of the font, one to a field, so the fields take the most room they can.
+    fill_free_text(worst_case, shape("@"), shape("Æ"), shape("W"))
+    pages = page_texts(read(get_on(client, time_machine, direktoer, PDF + agenda_query(worst_case.pk))))
+
+    assert 2 <= len(pages) <= 1 + MOST_PAGES_PER_CASE
+    text = "".join(pages)
+    compact = text.replace(" ", "")
+    for letter in "@ÆW":
+        assert 0 < text.count(letter) <= most_printed
+        # Each field ends with where to read the rest.
+        assert compact[compact.rindex(letter) + 1 :].startswith(
+            rest_on_the_case_page(worst_case).replace(" ", "")
+        )
+    # So does the list of participants: the first ones, each name cut short.
+    assert " ".join(pages).count(rest_on_the_case_page(worst_case)) == 4
+    shown = agenda_pdf.PARTICIPANTS_PRINTED
+    assert f"{shown - 1:03d}MMM" in text and f"{shown:03d}MMM" not in text
+    assert compact.count("M…,") == shown and compact.count("Œ…–") == shown
+    assert f"og {100 - shown} deltagere mere." in " ".join(pages)
+    assert f"Side {len(pages)} af {len(pages)}" in pages[-1]
+
+
+def lines_reportlab_breaks(monkeypatch, network) -> int:
+    """How many lines reportlab breaks text into while laying out the agenda of `network`.
+
+    Counting calls of Paragraph.wrap or split would not show the trouble: one huge paragraph is
+    wrapped once a page, but each time all of what is left of it is broken into lines again."""
+    broken = 0
+    break_lines = Paragraph.breakLines
+
+    def counting(self, width):
+        nonlocal broken
+        result = break_lines(self, width)
+        broken += len(result.lines)
+        return result
+
+    monkeypatch.setattr(Paragraph, "breakLines", counting)
+    try:
+        network = Network.objects.with_related().get(pk=network.pk)
+        agenda_pdf.render([{"network": network, "findings": [], "days_waiting": 1}], today=TODAY)
+    finally:
+        monkeypatch.undo()
+    return broken
+
+
+@pytest.mark.parametrize(
+    "length",
+    [
+        600,  # within what a field prints: every line printed
+        TEXT_MAX_LENGTH // 2,  # past it: cut
+    ],
+)
+def test_layout_work_grows_at_most_linearly_with_the_text(monkeypatch, worst_case, length):
+    def text(size):
+        line = "Netværket samler borgere og foreninger om velfærd.\n"
+        return (line * (size // len(line) + 1))[:size]
+
+    work = {}
+    for size in (length, 2 * length):
+        fill_free_text(worst_case, text(size), text(size), text(size))
+        work[size] = lines_reportlab_breaks(monkeypatch, worst_case)
+    assert work[length] > 0
+    assert work[2 * length] / work[length] <= 2.2
+
+
+# Characters that have broken documents elsewhere: controls, bidi overrides and isolates, zero-width
+# and byte-order marks, emoji with modifiers, CJK, spreadsheet formula prefixes and markup.
+# NUL is left out: PostgreSQL cannot store it (the forms and the API refuse it before it gets here).
+NASTY = [
+    "\x07", "\x1b", "\t", "\r", "\n", "\r\n", "\x7f", "\x85", "\u2028", "\u2029",
+    "\u202e", "\u202d", "\u200f", "\u200e", "\u2066", "\u2069", "\u200b", "\u200d", "\ufeff",
+    "😀", "👍🏽", "❤️", "👨‍👩‍👧", "🇩🇰", "東京", "ﷺ", "e\u0301", "\u0301",
+    "=", "+", "-", "@", "=HYPERLINK(\"http://x\")", "=cmd|' /C calc'!A0",
+    "<", ">", "&", "&amp;", "<br/>", "</para>", "<img src='/etc/passwd'/>", "<font name='Nope'>",
+]  # fmt: skip
+_CHARACTER = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")
+_PIECE = st.one_of(st.sampled_from(NASTY), st.text(_CHARACTER, min_size=1, max_size=20))
+_TEXT = st.lists(_PIECE, max_size=40).map("".join)
+
+
+def _long(limit: int):
+    """A short nasty text repeated up to `limit` characters: the very long strings."""
+    return st.tuples(_TEXT.filter(bool), st.integers(1, limit)).map(lambda pair: (pair[0] * limit)[: pair[1]])
+
+
+def _upto(limit: int):
+    return st.one_of(_TEXT.map(lambda text: text[:limit]), _long(limit))
+
+
+@given(
+    title=_upto(200),
+    theme=_upto(200),
+    purpose=_upto(TEXT_MAX_LENGTH),
+    strategy=_upto(TEXT_MAX_LENGTH),
+    mandate=_upto(TEXT_MAX_LENGTH),
+    name=_upto(200),
+)
+@hypothesis_settings(
+    max_examples=30,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    # A failing example is reported as found: shrinking a PDF's input runs for minutes.
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
+)
+def test_any_text_the_fields_can_hold_gives_a_pdf(
+    client, time_machine, direktoer, worst_case, title, theme, purpose, strategy, mandate, name
+):
+    Network.objects.filter(pk=worst_case.pk).update(
+        title=title.strip() or "Sag",
+        theme=theme,
+        purpose=purpose,
+        strategy_reference=strategy,
+        mandate=mandate,
+    )
+    Participant.objects.filter(network=worst_case).update(name=name, organisation=name)
+    reader = read(get_on(client, time_machine, direktoer, PDF + agenda_query(worst_case.pk)))
+    assert 2 <= len(reader.pages) <= 1 + MOST_PAGES_PER_CASE
+    assert "Side 1 af" in page_texts(reader)[0]
+    assert len(reader.outline) == 1
 
 
 def test_repeated_ids_give_a_case_once(client, time_machine, direktoer, cases):

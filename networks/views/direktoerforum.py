@@ -221,7 +221,9 @@ def agenda_pdf(request):
     if not cases:
         return _no_case_chosen(request)
     response = HttpResponse(
-        agenda_document.render(cases, today=today), content_type=agenda_document.CONTENT_TYPE
+        # The site's address, so the pointer to a case's page for what the PDF leaves out works on paper.
+        agenda_document.render(cases, today=today, site=request.build_absolute_uri("/").rstrip("/")),
+        content_type=agenda_document.CONTENT_TYPE,
     )
     response["Content-Disposition"] = f'attachment; filename="{agenda_document.filename(today)}"'
     # Names of citizens and politicians: not kept in a shared cache or the browser's.
