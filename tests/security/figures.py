@@ -22,6 +22,7 @@ LABELS = {
     "csrf": "POST uden CSRF-token",
     "fuzz_forms": "Tilfældige input til formularer",
     "fuzz_api": "Tilfældige input til API'ets skriveendepunkter",
+    "outputs": "Vilkårlig gemt tekst gennem hvert output (sider, udtræk, kalender, API, e-mail, PDF)",
 }
 ORDER = list(LABELS)
 NAMES = {
@@ -31,6 +32,7 @@ NAMES = {
     "forms": "formularer",
     "endpoints": "endepunkter med metode",
     "inputs": "input prøvet",
+    "outputs": "output",
 }
 
 
