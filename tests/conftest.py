@@ -132,6 +132,18 @@ def direktoer2(db):
 
 
 @pytest.fixture
+def emails(leader, direktoer, direktoer2):
+    """Addresses for the leader and two Direktørforum members, for the tests of what they are sent."""
+    for user, address in (
+        (leader, "lene@albertslund.dk"),
+        (direktoer, "dorte@albertslund.dk"),
+        (direktoer2, "dan@albertslund.dk"),
+    ):
+        user.email = address
+        user.save(update_fields=["email"])
+
+
+@pytest.fixture
 def administrator(db):
     return make_user("administrator", roles.ADMINISTRATORS, is_staff=True)
 

@@ -37,17 +37,6 @@ def active(approved, leader):
     return services.network_start(network=approved, by=leader)
 
 
-@pytest.fixture
-def emails(leader, direktoer, direktoer2):
-    for user, address in (
-        (leader, "lene@albertslund.dk"),
-        (direktoer, "dorte@albertslund.dk"),
-        (direktoer2, "dan@albertslund.dk"),
-    ):
-        user.email = address
-        user.save(update_fields=["email"])
-
-
 def ask(network, leader, **changes):
     return services.change_request_create(
         network=network,

@@ -20,17 +20,6 @@ from tests.factories import at, make_user, outcomes_per_track
 SUBJECT = "Ny sag til Direktørforum: Velfærd med frivillige"
 
 
-@pytest.fixture
-def emails(leader, direktoer, direktoer2):
-    for user, address in (
-        (leader, "lene@albertslund.dk"),
-        (direktoer, "dorte@albertslund.dk"),
-        (direktoer2, "dan@albertslund.dk"),
-    ):
-        user.email = address
-        user.save(update_fields=["email"])
-
-
 def submit(network, leader, capture):
     with capture(execute=True) as callbacks:
         services.network_submit(network=network, by=leader)
