@@ -189,6 +189,16 @@ def _track_text_fields(prefix: str, label: str, help_text: str, initial) -> dict
     }
 
 
+def _network_widgets() -> dict[str, forms.Widget]:
+    """How a network's fields are asked for, on the network form and in a change request alike."""
+    return {
+        "purpose": forms.Textarea(attrs={"rows": 3}),
+        "mandate": forms.Textarea(attrs={"rows": 3}),
+        "strategy_reference": forms.Textarea(attrs={"rows": 2}),
+        **{name: _date_input() for name in ("planned_start", "planned_end", "sprint_start", "sprint_end")},
+    }
+
+
 def _collect_track_texts(cleaned_data: dict, prefix: str) -> dict[str, str]:
     """The per-track fields of `_track_text_fields` as one text per track, taken out of `cleaned_data`."""
     return {track: cleaned_data.pop(f"{prefix}_{track}", "").strip() for track in WelfareTrack.values}
@@ -216,15 +226,7 @@ class NetworkForm(forms.Form):
         model_fields = _model_fields(
             Network,
             [name for name in names if name != "track_plans"],
-            widgets={
-                "purpose": forms.Textarea(attrs={"rows": 3}),
-                "mandate": forms.Textarea(attrs={"rows": 3}),
-                "strategy_reference": forms.Textarea(attrs={"rows": 2}),
-                "planned_start": _date_input(),
-                "planned_end": _date_input(),
-                "sprint_start": _date_input(),
-                "sprint_end": _date_input(),
-            },
+            widgets=_network_widgets(),
             error_messages={
                 "title": {"required": gettext_lazy("Giv netværket en titel.")},
                 "theme": {"required": gettext_lazy("Skriv netværkets tema.")},
@@ -513,13 +515,7 @@ class ChangeRequestForm(forms.Form):
         model_fields = _model_fields(
             Network,
             names,
-            widgets={
-                "purpose": forms.Textarea(attrs={"rows": 3}),
-                "mandate": forms.Textarea(attrs={"rows": 3}),
-                "strategy_reference": forms.Textarea(attrs={"rows": 2}),
-                "planned_start": _date_input(),
-                "planned_end": _date_input(),
-            },
+            widgets=_network_widgets(),
             error_messages={"theme": {"required": gettext_lazy("Skriv netværkets tema.")}},
         )
         fields = {}
