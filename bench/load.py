@@ -518,11 +518,27 @@ def fault_phase(users: list[User], version: str) -> tuple[Ledger, dict]:
     }
 
 
+def _writes_and_race(acked: dict, missing: dict, race_result: dict, phases: str = "") -> str:
+    """The tables both reports end with: the acknowledged writes that survived, and the race."""
+    lost = len(missing["networks"]) + len(missing["participants"])
+    statuses = ", ".join(f"{k}: {v}" for k, v in sorted(race_result["statuses"].items()))
+    return f"""| skrivninger kvitteret med 2xx{phases} | tal |
+|---|---|
+| netværk oprettet | {acked["networks"]} |
+| deltagere tilføjet | {acked["participants"]} |
+| mistet (findes ikke bagefter) | {lost} |
+
+| kapløb: {RACERS} medlemmer af Direktørforum godkender samme sag samtidig | tal |
+|---|---|
+| sager | {race_result["cases"]} |
+| sager med præcis én beslutning og ét 200-svar | {race_result["approved_once"]} |
+| svar | {statuses} |"""
+
+
 def report(
     load: dict, fault: dict, fault_load: dict, missing: dict, acked: dict, race_result: dict, version: str
 ) -> str:
     today = datetime.datetime.now(datetime.UTC).date().isoformat()
-    lost = len(missing["networks"]) + len(missing["participants"])
     codes = ", ".join("intet svar" if code == 0 else str(code) for code in fault["error_statuses"]) or "–"
     return f"""Senest målt med `make loadtest` {today}: gunicorn (2 workers, DEBUG=0, HTTPS_ONLY=0) og
 PostgreSQL {version} på 127.0.0.1, {USERS} samtidige brugere med blandede forløb (sider, registrering
@@ -546,24 +562,13 @@ via formularen, API'et læsende og skrivende).
 | sidste fejl efter genstarten | {fault["last_error_after_s"]} s |
 | appen genstartet | nej |
 
-| skrivninger kvitteret med 2xx (begge faser) | tal |
-|---|---|
-| netværk oprettet | {acked["networks"]} |
-| deltagere tilføjet | {acked["participants"]} |
-| mistet (findes ikke bagefter) | {lost} |
-
-| kapløb: {RACERS} medlemmer af Direktørforum godkender samme sag samtidig | tal |
-|---|---|
-| sager | {race_result["cases"]} |
-| sager med præcis én beslutning og ét 200-svar | {race_result["approved_once"]} |
-| svar | {", ".join(f"{k}: {v}" for k, v in sorted(race_result["statuses"].items()))} |"""
+{_writes_and_race(acked, missing, race_result, " (begge faser)")}"""
 
 
 def report_sqlite(
     users: int, seconds: int, load: dict, missing: dict, acked: dict, race_result: dict, version: str
 ) -> str:
     today = datetime.datetime.now(datetime.UTC).date().isoformat()
-    lost = len(missing["networks"]) + len(missing["participants"])
     return f"""Senest målt med `make loadtest-sqlite` {today}: gunicorn (2 workers, DEBUG=0, HTTPS_ONLY=0) og
 SQLite {version} (standarddatabasen, med appens indstillinger: WAL, skrivetransaktioner der venter
 på tur), {users} samtidige brugere med de samme blandede forløb som ovenfor.
@@ -577,17 +582,7 @@ på tur), {users} samtidige brugere med de samme blandede forløb som ovenfor.
 | 5xx | {load["server_errors"]} |
 | intet svar | {load["no_answer"]} |
 
-| skrivninger kvitteret med 2xx | tal |
-|---|---|
-| netværk oprettet | {acked["networks"]} |
-| deltagere tilføjet | {acked["participants"]} |
-| mistet (findes ikke bagefter) | {lost} |
-
-| kapløb: {RACERS} medlemmer af Direktørforum godkender samme sag samtidig | tal |
-|---|---|
-| sager | {race_result["cases"]} |
-| sager med præcis én beslutning og ét 200-svar | {race_result["approved_once"]} |
-| svar | {", ".join(f"{k}: {v}" for k, v in sorted(race_result["statuses"].items()))} |"""
+{_writes_and_race(acked, missing, race_result)}"""
 
 
 # The journeys that write (a new network or participant); the rest read.
