@@ -83,7 +83,8 @@ class Command(BaseCommand):
         shift = weeks_since_taken(today)
         with transaction.atomic():
             call_command("loaddata", FIXTURE, verbosity=0)
-            for model, pks in _fixture_rows().items():
+            demo_rows = _fixture_rows()
+            for model, pks in demo_rows.items():
                 date_fields = [
                     field.attname
                     for field in model._meta.concrete_fields
@@ -100,5 +101,5 @@ class Command(BaseCommand):
                     model._base_manager.filter(pk=pk).update(
                         **{name: _moved(value, shift) for name, value in row.items()}
                     )
-            _follow_ups_from_conclusion(_fixture_rows().get(apps.get_model("networks", "FollowUp"), []))
+            _follow_ups_from_conclusion(demo_rows.get(apps.get_model("networks", "FollowUp"), []))
         self.stdout.write(self.style.SUCCESS(f"Demoen er indlæst; datoerne er flyttet {shift.days:+d} dage."))
