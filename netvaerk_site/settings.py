@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "networks",
 ]
 
@@ -240,6 +242,29 @@ EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "netvaerk@albertslund.dk")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Background tasks -------------------------------------------------------------------------
+# Email goes out from an outbox (networks.models.OutgoingEmail) through Django's Tasks API
+# (the django-tasks backport; the same code runs on Django 6's built-in tasks). TASKS_BACKEND:
+#   database  — django-tasks-db: the task is a row written in the same transaction as the change
+#               that causes it; `python manage.py db_worker` (its own process, one or more) runs
+#               it. The default when DEBUG is off.
+#   immediate — the task runs in the web process when it is enqueued; the outbox enqueues it once
+#               the transaction has committed (networks.tasks.enqueue_send). The default with
+#               DEBUG on (`make run`, the tests), so no second process is needed.
+# A failed send is retried after EMAIL_RETRY_MINUTES (the last delay repeats) until
+# EMAIL_MAX_ATTEMPTS attempts; then it is marked failed and shown to administrators.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate" if DEBUG else "database")
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of: {', '.join(_TASK_BACKENDS)}.")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
+EMAIL_MAX_ATTEMPTS = int(os.environ.get("EMAIL_MAX_ATTEMPTS", "6"))
+EMAIL_RETRY_MINUTES = [int(minutes) for minutes in env_list("EMAIL_RETRY_MINUTES", "1,5,15,60")]
+# --- End of background tasks --------------------------------------------------------------------
 
 # send_reminders: how many days before a welfare sprint ends its leader is reminded, and how long a
 # case waits before it goes into Direktørforum's weekly digest.

@@ -9,7 +9,7 @@ everywhere else.
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html, format_html_join
@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from networks import rules, services, text
+from networks import rules, services, tasks, text
 from networks.models import (
     ChangeRequest,
     Decision,
@@ -26,6 +26,7 @@ from networks.models import (
     MeetingStatus,
     Network,
     NetworkType,
+    OutgoingEmail,
     Participant,
     SentReminder,
     SprintChange,
@@ -447,3 +448,64 @@ class FollowUpAdmin(PermanentRecordAdmin):
     list_filter = ("months",)
     search_fields = ("network__title",)
     list_select_related = ("network", "answered_by")
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    """The outbox: every email the app sends, whether it went out, and the mail server's answer
+    when it did not. Nothing here is written by hand; a failed email can only be sent again."""
+
+    list_display = ("created", "recipient", "subject", "status", "attempts", "sent_at", "error_line")
+    list_filter = ("status",)
+    search_fields = ("recipient", "subject")
+    date_hierarchy = "created"
+    fields = (
+        "recipient",
+        "subject",
+        "body",
+        "status",
+        "attempts",
+        "last_error",
+        "created",
+        "sent_at",
+        "next_attempt_at",
+    )
+    readonly_fields = fields
+    actions = ["send_again"]
+
+    @admin.display(description=_("Seneste fejl"))
+    def error_line(self, email):
+        return text.one_line(email.last_error)[:200]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # The list may act ("Send igen"); a single email is shown, never edited.
+        return obj is None and super().has_change_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Send igen"), permissions=["change"])
+    def send_again(self, request, queryset):
+        count = tasks.send_again(queryset)
+        if count:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d e-mail er sat i kø til at blive sendt igen.",
+                    "%(count)d e-mails er sat i kø til at blive sendt igen.",
+                    count,
+                )
+                % {"count": count},
+            )
+        else:
+            self.message_user(
+                request,
+                _(
+                    "Ingen af de valgte e-mails blev sendt igen: kun e-mails med status "
+                    "“Kunne ikke sendes” kan sendes igen."
+                ),
+                level=messages.WARNING,
+            )

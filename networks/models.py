@@ -759,3 +759,41 @@ class FollowUp(models.Model):
         if self.is_answered:
             return "answered"
         return "due" if today >= self.due else "upcoming"
+
+
+class OutgoingEmailStatus(models.TextChoices):
+    PENDING = "pending", _("Venter")
+    SENT = "sent", _("Sendt")
+    FAILED = "failed", _("Kunne ikke sendes")
+
+
+class OutgoingEmail(models.Model):
+    """One email to one address, written in the same transaction as the change that causes it and
+    sent by the `networks.tasks.send_email` task: a mail server that is down delays it, never loses
+    it, and a row that is sent is never sent again."""
+
+    recipient = models.EmailField(_("modtager"), max_length=254)
+    # One line (`networks.text.one_line`): a subject is one header line.
+    subject = models.TextField(_("emne"), validators=[validate_single_line])
+    body = models.TextField(_("tekst"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=OutgoingEmailStatus.choices,
+        default=OutgoingEmailStatus.PENDING,
+        db_index=True,
+    )
+    attempts = models.PositiveIntegerField(_("forsøg"), default=0)
+    last_error = models.TextField(_("seneste fejl"), blank=True)
+    created = models.DateTimeField(_("oprettet"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sendt"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("næste forsøg"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = _("udgående e-mail")
+        verbose_name_plural = _("udgående e-mails")
+        constraints = [_choices_constraint("status", OutgoingEmailStatus, "outgoingemail_status_valid")]
+
+    def __str__(self):
+        return f"{self.subject} → {self.recipient}"

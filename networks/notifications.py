@@ -1,41 +1,26 @@
-"""Email to the people a change concerns, through Django's mail framework.
+"""Email to the people a change concerns, through the outbox.
 
-Services call these from `transaction.on_commit`, so nobody hears of a change that was rolled back.
+Services call these inside their own transaction: each message becomes an `OutgoingEmail`
+row and a `networks.tasks.send_email` task in the same transaction as the change, so a change that
+rolls back sends nothing and a mail server that is down delays the email instead of losing it.
 Texts are templates under templates/emails/; links are absolute from SITE_URL. Every message goes
-through `send_one`, which keeps its subject on one line whatever a stored title holds.
+out through `send_one`, which keeps its subject on one line whatever a stored title holds.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from networks import roles, selectors
+from networks import roles, selectors, tasks
 from networks.models import ChangeRequest, Decision, Network
 from networks.text import one_line
-
-logger = logging.getLogger(__name__)
-
-
-def after_commit(notify: Callable, *args) -> None:
-    """Send once the transaction has committed. A mail server that is down must not turn a change
-    that has landed into an error page, so failures are logged, not raised."""
-
-    def deliver():
-        try:
-            notify(*args)
-        except Exception:
-            logger.exception("Could not send %s", notify.__name__)
-
-    transaction.on_commit(deliver)
 
 
 def absolute_url(path: str) -> str:
@@ -48,7 +33,9 @@ def _send(subject: str, template: str, context: dict, recipients: Iterable[str])
         return 0
     body = render_to_string(template, {"site_url": settings.SITE_URL, **context})
     # One message per recipient, so nobody sees who else received it.
-    return sum(send_one(subject, body, address) for address in recipients)
+    for address in recipients:
+        tasks.queue_email(subject, body, address)
+    return len(recipients)
 
 
 def send_one(subject: str, body: str, address: str) -> int:

@@ -1,16 +1,16 @@
 """The reminders `manage.py send_reminders` sends, meant for a daily cron job.
 
 Each reminder is recorded in `SentReminder` under a key naming what it was about (the meeting and
-its date, the sprint's last day, the ISO week for recurring ones) before the email goes out, in the
-same transaction: running the command twice the same day sends nothing twice, and a reminder whose
-email failed is tried again the next run. What is due for a network of one type is the type's own
+its date, the sprint's last day, the ISO week for recurring ones), in the same transaction as its
+email is written to the outbox (`networks.tasks`): running the command twice the same day queues
+nothing twice, and an email the mail server refused is retried by its task, not by the next run.
+What is due for a network of one type is the type's own
 (its spec's `reminders`, asking its rules: a sprint ended without conclusion, too few meetings).
 """
 
 from __future__ import annotations
 
 import datetime
-import logging
 from collections import Counter
 from dataclasses import dataclass
 
@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from networks import notifications, rules, selectors
+from networks import notifications, rules, selectors, tasks
 from networks.dates import iso_week_key
 from networks.models import (
     OPEN_STATUSES,
@@ -35,8 +35,6 @@ from networks.models import (
     SentReminder,
     Status,
 )
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -193,6 +191,8 @@ def send_due(today: datetime.date | None = None) -> Counter:
 
 
 def _send_once(reminder: Reminder) -> bool:
+    """Record the reminder and write its email to the outbox in one transaction: a reminder
+    recorded before is skipped (False); the email's sending, and its retries, are the task's."""
     body = render_to_string(
         reminder.template,
         {"recipient": reminder.recipient, "site_url": settings.SITE_URL, **reminder.context},
@@ -200,12 +200,7 @@ def _send_once(reminder: Reminder) -> bool:
     try:
         with transaction.atomic():
             SentReminder.objects.create(kind=reminder.kind, key=reminder.key, recipient=reminder.recipient)
-            # Inside the transaction: if the mail server refuses, the record is rolled back and
-            # the reminder goes out on the next run.
-            notifications.send_one(reminder.subject, body, reminder.recipient.email)
+            tasks.queue_email(reminder.subject, body, reminder.recipient.email)
     except IntegrityError:
-        return False
-    except Exception:
-        logger.exception("Could not send %s reminder %s", reminder.kind, reminder.key)
         return False
     return True

@@ -430,7 +430,7 @@ def network_submit(*, network: Network, by, comment: str = "") -> Network:
     _refuse_if_blocked(network, rules.Action.SUBMIT, _("Netværket kan ikke indstilles endnu. Ret først:"))
     network.submission_round += 1
     _move(network, to=Status.SUBMITTED, by=by, comment=comment, fields=["submission_round"])
-    notifications.after_commit(notifications.network_submitted, network)
+    notifications.network_submitted(network)
     return network
 
 
@@ -467,7 +467,7 @@ def _decide(
     except IntegrityError:
         raise _already_decided(network) from None
     _move(network, to=_DECISION_TARGET[outcome], by=by, comment=comment)
-    notifications.after_commit(notifications.decision_made, decision)
+    notifications.decision_made(decision)
     return decision
 
 
@@ -705,7 +705,7 @@ def change_request_create(*, network: Network, by, changes: Mapping, reason: str
         comment=_("Ændringsanmodning sendt til Direktørforum (%(fields)s): %(reason)s")
         % {"fields": _labels(values), "reason": reason},
     )
-    notifications.after_commit(notifications.change_request_submitted, change_request)
+    notifications.change_request_submitted(change_request)
     return change_request
 
 
@@ -781,7 +781,7 @@ def _decide_change_request(*, change_request: ChangeRequest, by, status: str, co
         "fields": _labels(change_request.changes),
     }
     _trace(network, by=by, comment=f"{trace}: {comment}" if comment else f"{trace}.")
-    notifications.after_commit(notifications.change_request_decided, change_request)
+    notifications.change_request_decided(change_request)
     return change_request
 
 
@@ -836,7 +836,7 @@ def network_conclude(
     _move(network, to=Status.CONCLUDED, by=by, comment=comment, fields=fields)
     _plan_follow_ups(network)
     if network.type.requires_approval:
-        notifications.after_commit(notifications.network_concluded, network)
+        notifications.network_concluded(network)
     return network
 
 

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from networks import audit, calendar, guide, planning, rules, selectors, services
+from networks import audit, calendar, guide, planning, rules, selectors, services, tasks
 from networks.forms import GuideForm, NetworkFilterForm, NetworkForm, TypeChoiceForm, fields_for_type
 from networks.models import (
     OPEN_STATUSES,
@@ -121,6 +121,8 @@ def home(request):
                 else []
             ),
             "can_create": services.allows(services.network_check_create, by=request.user),
+            # Email the outbox gave up on: administrators see it here, so nobody's email is lost quietly.
+            "failed_emails": tasks.failed_email_count() if start.is_administrator else 0,
         },
     )
 
