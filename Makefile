@@ -14,6 +14,7 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt build-constraints.txt
 	touch $@
 
 ## run: set up the virtualenv, migrate SQLite, load the types and the demo, serve on 127.0.0.1:$(PORT)
+## (DEBUG=1 runs email tasks in the web process right after each commit: TASKS_BACKEND=immediate, no worker)
 run: $(BIN)/.installed
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DEBUG=1 $(BIN)/python manage.py loaddata network_types

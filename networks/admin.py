@@ -503,9 +503,6 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
         else:
             self.message_user(
                 request,
-                _(
-                    "Ingen af de valgte e-mails blev sendt igen: kun e-mails med status "
-                    "“Kunne ikke sendes” kan sendes igen."
-                ),
+                _("Ingen af de valgte e-mails blev sendt igen: de er allerede sendt."),
                 level=messages.WARNING,
             )

@@ -110,14 +110,16 @@ def _can_retry_later() -> bool:
 
 
 def send_again(emails) -> int:
-    """Put failed outbox rows back in the queue as new (the administrator's "Send igen")."""
+    """The administrator's "Send igen": failed rows back in the queue with fresh attempts, and a
+    new task for rows still waiting (one whose worker died mid-send has none left). A row that is
+    sent is left alone; a second task for a waiting row sends nothing twice (`send_email`)."""
     count = 0
     with transaction.atomic():
-        for email in emails.select_for_update().filter(status=OutgoingEmailStatus.FAILED):
-            email.status = OutgoingEmailStatus.PENDING
-            email.attempts = 0
-            email.next_attempt_at = None
-            email.save(update_fields=["status", "attempts", "next_attempt_at"])
+        for email in emails.select_for_update().exclude(status=OutgoingEmailStatus.SENT):
+            if email.status == OutgoingEmailStatus.FAILED:
+                email.status = OutgoingEmailStatus.PENDING
+                email.attempts = 0
+                email.save(update_fields=["status", "attempts"])
             enqueue_send(email.pk)
             count += 1
     return count

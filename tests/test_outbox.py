@@ -222,7 +222,7 @@ def test_a_failed_email_is_shown_to_the_administrator_and_sent_once_again(
         {"action": "send_again", "_selected_action": [failed.pk]},
         follow=True,
     )
-    assert "kun e-mails med status “Kunne ikke sendes” kan sendes igen" in response.content.decode()
+    assert "Ingen af de valgte e-mails blev sendt igen: de er allerede sendt." in response.content.decode()
     run_worker()
     assert len(mail_server.received(LEADER)) == 1
 
