@@ -62,7 +62,8 @@ def test_cases_awaiting_a_decision_are_not_paged_away(login, leader, welfare_typ
     assert [row.network for row in response.context["awaiting_decision"]] == [submitted_innovation]
 
 
-@pytest.mark.parametrize(("persona", "queries"), [("leader", 7), ("administrator", 6)])
+# An administrator's start page counts the emails that could not be sent (1 query).
+@pytest.mark.parametrize(("persona", "queries"), [("leader", 7), ("administrator", 7)])
 def test_the_start_page_costs_the_same_queries_on_any_page(
     login, leader, welfare_type, learning_type, persona, queries, django_assert_num_queries
 ):
