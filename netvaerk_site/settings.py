@@ -264,6 +264,10 @@ if TASKS_BACKEND not in _TASK_BACKENDS:
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
 EMAIL_MAX_ATTEMPTS = int(os.environ.get("EMAIL_MAX_ATTEMPTS", "6"))
 EMAIL_RETRY_MINUTES = [int(minutes) for minutes in env_list("EMAIL_RETRY_MINUTES", "1,5,15,60")]
+if not EMAIL_RETRY_MINUTES or EMAIL_MAX_ATTEMPTS < 1:
+    raise ImproperlyConfigured(
+        "EMAIL_RETRY_MINUTES needs at least one delay and EMAIL_MAX_ATTEMPTS at least 1."
+    )
 # --- End of background tasks --------------------------------------------------------------------
 
 # send_reminders: how many days before a welfare sprint ends its leader is reminded, and how long a

@@ -4,8 +4,8 @@ Each reminder is recorded in `SentReminder` under a key naming what it was about
 its date, the sprint's last day, the ISO week for recurring ones), in the same transaction as its
 email is written to the outbox (`networks.tasks`): running the command twice the same day queues
 nothing twice, and an email the mail server refused is retried by its task, not by the next run.
-What is due for a network of one type is the type's own
-(its spec's `reminders`, asking its rules: a sprint ended without conclusion, too few meetings).
+What is due for a network of one type is the type's own (its spec's `reminders`, asking its rules:
+a sprint ended without conclusion, too few meetings).
 """
 
 from __future__ import annotations

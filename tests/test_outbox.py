@@ -311,6 +311,61 @@ def test_the_send_task_queries(db, mailoutbox, django_assert_num_queries):
     assert len(mailoutbox) == 1
 
 
+# --- The settings ------------------------------------------------------------------------------
+
+
+def tasks_settings(**env):
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DEBUG", "TASKS_BACKEND", "EMAIL_MAX_ATTEMPTS", "EMAIL_RETRY_MINUTES"}
+    }
+    snippet = (
+        "import netvaerk_site.settings as s; "
+        "print(s.TASKS['default']['BACKEND'], s.EMAIL_MAX_ATTEMPTS, s.EMAIL_RETRY_MINUTES)"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", snippet],
+        env={**clean, "SECRET_KEY": "test-only", **env},
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "printed"),
+    [
+        ({}, "django_tasks_db.DatabaseBackend 6 [1, 5, 15, 60]"),
+        ({"DEBUG": "1"}, "django_tasks.backends.immediate.ImmediateBackend 6 [1, 5, 15, 60]"),
+        (
+            {
+                "DEBUG": "1",
+                "TASKS_BACKEND": "database",
+                "EMAIL_MAX_ATTEMPTS": "3",
+                "EMAIL_RETRY_MINUTES": "2,10",
+            },
+            "django_tasks_db.DatabaseBackend 3 [2, 10]",
+        ),
+    ],
+)
+def test_production_queues_in_the_database_and_development_runs_tasks_at_once(env, printed):
+    result = tasks_settings(**env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == printed
+
+
+@pytest.mark.parametrize(
+    "env", [{"TASKS_BACKEND": "celery"}, {"EMAIL_RETRY_MINUTES": ","}, {"EMAIL_MAX_ATTEMPTS": "0"}]
+)
+def test_a_wrong_tasks_setting_is_refused_with_a_clear_message(env):
+    result = tasks_settings(**env)
+    assert result.returncode != 0
+    assert ("TASKS_BACKEND must be one of: database, immediate." in result.stderr) or (
+        "EMAIL_RETRY_MINUTES needs at least one delay" in result.stderr
+    )
+
+
 # --- Several workers at once (PostgreSQL's row locks) ----------------------------------------------
 
 
