@@ -242,8 +242,8 @@ def stop_nginx() -> None:
 
 def manage(*args: str, extra_env: dict[str, str] | None = None) -> str:
     """A manage.py command as the units run them (same interpreter, directory and environment)."""
-    _, env, cwd = commands("netvaerk-migrate.service")
-    python = commands("netvaerk-migrate.service")[0][0][0]
+    lines, env, cwd = commands("netvaerk-migrate.service")
+    python = lines[0][0]
     result = subprocess.run(
         [python, "manage.py", *args], cwd=cwd, env={**env, **(extra_env or {})}, check=True,
         capture_output=True, text=True,
