@@ -78,3 +78,10 @@ loadtest-sqlite: $(BIN)/.installed
 ## empty to skip); tables into docs/PERFORMANCE.md. BENCH_JOURNEY_SECONDS=10 for a quick run.
 bench: $(BIN)/.installed
 	BENCH_POSTGRES_URL=$${BENCH_POSTGRES_URL-$(POSTGRES_URL)} $(BIN)/python -m bench.run
+
+## deploy-check: the production stack from deploy/ on this machine (root, Debian, nginx, openssl,
+## PostgreSQL): two gunicorn instances behind nginx over TLS, the worker, an SMTP sink, a journey
+## through it; everything torn down afterwards (deploy/check.py)
+.PHONY: deploy-check
+deploy-check: $(BIN)/.installed
+	$(BIN)/python deploy/check.py
