@@ -170,6 +170,14 @@ def test_an_unchanged_feed_answers_304_since_its_last_modified(leader, meetings)
     assert fetch(url, HTTP_IF_MODIFIED_SINCE=earlier).status_code == 200
 
 
+def test_a_head_request_gets_the_headers_without_the_calendar(leader, meetings):
+    url = feed_url(leader)
+    response = Client().head(url)
+    assert response.status_code == 200
+    assert response.content == b""
+    assert response["ETag"] == fetch(url)["ETag"]
+
+
 def test_the_feed_is_private_cacheable_for_an_hour_and_sends_no_referrer(leader, meetings):
     response = fetch(feed_url(leader))
     assert response["Cache-Control"] == "private, max-age=3600"

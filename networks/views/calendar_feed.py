@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from networks import calendar, roles
 from networks.models import CalendarFeed, Decision, Meeting
@@ -82,7 +82,7 @@ def _feed_boards(user, since: datetime.datetime) -> list[calendar.BoardMeeting]:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def calendar_feed(request, secret):
     feed = CalendarFeed.objects.select_related("user").filter(secret=secret, user__is_active=True).first()
     # The lookup finds the row by its index; the comparison after it takes the same time however
