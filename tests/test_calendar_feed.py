@@ -11,7 +11,7 @@ import vobject
 from django.test import Client
 
 from networks import services
-from networks.models import CalendarFeed, Meeting, MeetingStatus, Participant
+from networks.models import CalendarFeed, Meeting, MeetingStatus, Network, Participant
 from tests.factories import add_meetings, assert_sent_to_login, at
 
 # The clock for every test: meetings from 12 months back and all ahead are in the feed.
@@ -305,6 +305,14 @@ def test_a_direktoerforum_member_sees_the_boards_meeting_date_with_its_cases(dir
     assert "Robotter i hjemmeplejen" in vevent.description.value
     # Two cases on the day: the event was changed once after the first.
     assert event["SEQUENCE"] == 1
+
+
+def test_a_case_title_with_line_breaks_still_gives_a_valid_board_event(direktoer, board_decisions):
+    approved, _rejected = board_decisions
+    Network.objects.filter(pk=approved.pk).update(title="Frivillige\r\ni\x07nattevagten")
+    (event,), (vevent,) = read_by_both(fetch(feed_url(direktoer)).content)
+    assert "– Frivillige inattevagten: " in vevent.description.value
+    assert str(event["DESCRIPTION"]) == vevent.description.value
 
 
 def test_a_leader_without_the_role_does_not_see_the_boards_dates(leader, board_decisions):
