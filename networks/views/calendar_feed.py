@@ -59,6 +59,7 @@ def _not_found() -> HttpResponse:
     response = HttpResponseNotFound(_("Kalenderen findes ikke."), content_type="text/plain; charset=utf-8")
     # The path holds the (wrong or old) secret: Django's request log would write it out.
     response._has_been_logged = True
+    response["Referrer-Policy"] = "no-referrer"
     return response
 
 
@@ -85,8 +86,8 @@ def _feed_boards(user, since: datetime.datetime) -> list[calendar.BoardMeeting]:
 @require_safe
 def calendar_feed(request, secret):
     feed = CalendarFeed.objects.select_related("user").filter(secret=secret, user__is_active=True).first()
-    # The lookup finds the row by its index; the comparison after it takes the same time however
-    # much of the secret was right.
+    # The row is found by its unique index, as an API token is; the comparison after it is in
+    # constant time, so the check in Python adds nothing to time.
     if feed is None or not feed.matches(secret):
         return _not_found()
     user = feed.user
