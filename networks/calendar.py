@@ -12,6 +12,11 @@ What a calendar needs to update an event instead of adding a copy, and to be rea
   `selectors.meeting_revisions`), so a calendar takes a changed meeting over the copy it holds.
 - A cancelled meeting stays in the file with STATUS:CANCELLED, so a calendar that imported it
   removes it; planned and held meetings are CONFIRMED.
+- A subscribed feed (`feed_ics`, one per user, fetched by Outlook every hour) is built from the
+  same events: the same meeting has the same UID in a downloaded file and in the feed. Its DTSTAMP
+  is the time of the feed's latest change, not the time of the request, so two fetches of an
+  unchanged feed are byte for byte the same and its ETag holds. A Direktørforum meeting date is one
+  all-day event with the cases decided that day; its SEQUENCE grows with each case added.
 - Every text goes through `_line`/`_lines` (control characters dropped) and into a property that
   icalendar escapes and folds at 75 octets; nothing is written by hand.
 """
@@ -21,6 +26,7 @@ from __future__ import annotations
 import datetime
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import icalendar
 from django.utils import timezone
@@ -94,11 +100,19 @@ def _event(
     )
 
 
-def _calendar(uid: str, name: str, events: Iterable[icalendar.Event]) -> bytes:
+def _calendar(
+    uid: str, name: str, events: Iterable[icalendar.Event], *, refresh: datetime.timedelta | None = None
+) -> bytes:
     cal = icalendar.Calendar.new(prodid=PRODID, uid=uid)
     # Set as text, so icalendar escapes them (given to `Calendar.new` they are written unescaped).
     cal["NAME"] = icalendar.vText(_line(name))
     cal["X-WR-CALNAME"] = icalendar.vText(_line(name))
+    if refresh is not None:
+        # How often a subscribed calendar should fetch again: REFRESH-INTERVAL (RFC 7986) for
+        # most, X-PUBLISHED-TTL for Outlook.
+        cal.add("REFRESH-INTERVAL", refresh, parameters={"VALUE": "DURATION"})
+        # An X- property has no known type: without vDuration it would be written "1:00:00".
+        cal.add("X-PUBLISHED-TTL", icalendar.vDuration(refresh))
     for event in events:
         cal.add_component(event)
     return cal.to_ical()
@@ -120,6 +134,98 @@ def meeting_ics(meeting: Meeting, network: Network, *, now: datetime.datetime | 
     revision = selectors.meeting_revisions([meeting])[meeting.pk]
     event = _event(meeting, network, revision, now or timezone.now())
     return _calendar(meeting_calendar_uid(meeting), f"{meeting.title} – {network.title}", [event])
+
+
+# --- The subscribed feed -----------------------------------------------------------------------
+
+FEED_REFRESH = datetime.timedelta(hours=1)
+
+
+def feed_uid(user) -> str:
+    return f"kalender-bruger-{user.pk}@{UID_DOMAIN}"
+
+
+def board_meeting_uid(day: datetime.date) -> str:
+    return f"direktoerforum-{day:%Y%m%d}@{UID_DOMAIN}"
+
+
+@dataclass(frozen=True)
+class BoardMeeting:
+    """One Direktørforum meeting date and the cases decided on it (titles and outcome, no people)."""
+
+    day: datetime.date
+    cases: tuple[tuple[str, str], ...]
+    last_changed_at: datetime.datetime
+
+
+def board_meetings(decisions: Iterable) -> list[BoardMeeting]:
+    """Decisions (with their network, ordered by meeting date) grouped by meeting date."""
+    by_day: dict[datetime.date, list] = {}
+    for decision in decisions:
+        by_day.setdefault(decision.meeting_date, []).append(decision)
+    return [
+        BoardMeeting(
+            day=day,
+            cases=tuple((d.network.title, str(d.get_outcome_display())) for d in day_decisions),
+            last_changed_at=max(d.decided_at for d in day_decisions),
+        )
+        for day, day_decisions in by_day.items()
+    ]
+
+
+def _board_event(board: BoardMeeting, stamp: datetime.datetime) -> icalendar.Event:
+    description = (
+        _("Sager:") + "\n" + "\n".join(f"– {_line(title)}: {outcome}" for title, outcome in board.cases)
+    )
+    return icalendar.Event.new(
+        uid=board_meeting_uid(board.day),
+        summary=_("Direktørforum: møde"),
+        start=board.day,
+        end=board.day + datetime.timedelta(days=1),
+        description=description,
+        status="CONFIRMED",
+        # Decisions are never changed or deleted, so a case more on the day is the only change.
+        sequence=len(board.cases) - 1,
+        last_modified=_utc(board.last_changed_at),
+        stamp=_utc(stamp),
+    )
+
+
+def feed_last_modified(
+    meetings: Iterable[Meeting],
+    revisions: dict[int, selectors.MeetingRevision],
+    boards: Iterable[BoardMeeting],
+    since: datetime.datetime,
+) -> datetime.datetime:
+    """The feed's latest change: a meeting's, a board meeting's, or `since` (the feed's own
+    renewal), whichever is last."""
+    moments = [since]
+    moments += [revisions[m.pk].last_changed_at for m in meetings if revisions[m.pk].last_changed_at]
+    moments += [board.last_changed_at for board in boards]
+    return max(moments)
+
+
+def feed_ics(
+    *,
+    user,
+    name: str,
+    meetings: Iterable[Meeting],
+    boards: Iterable[BoardMeeting],
+    since: datetime.datetime,
+) -> tuple[bytes, datetime.datetime]:
+    """A user's subscribed calendar and the time of its latest change.
+
+    `meetings` come with their network (`select_related`); each is the same event as in the
+    network's downloaded file, so the UIDs agree.
+    """
+    meetings = list(meetings)
+    boards = list(boards)
+    revisions = selectors.meeting_revisions(meetings)
+    stamp = feed_last_modified(meetings, revisions, boards, since)
+    events = [_event(m, m.network, revisions[m.pk], stamp) for m in meetings]
+    events += [_board_event(board, stamp) for board in boards]
+    content = _calendar(feed_uid(user), name, events, refresh=FEED_REFRESH)
+    return content, stamp
 
 
 def filename(text: str) -> str:

@@ -5,9 +5,14 @@ Validation that needs a type's parameters (sprint length, the meeting plan) is a
 Invariants the database can guard on its own are constraints.
 """
 
+from __future__ import annotations
+
+import hmac
+import secrets
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -797,3 +802,57 @@ class OutgoingEmail(models.Model):
 
     def __str__(self):
         return f"{self.subject} → {self.recipient}"
+
+
+class CalendarFeed(models.Model):
+    """A user's calendar subscription: the address `/kalender/<secret>.ics` that Outlook fetches.
+
+    The secret is stored as it is, like an API token, not hashed: the user's own page has to show
+    the whole address again on every visit, which a hash could not give back. It is compared in
+    constant time after the lookup (`matches`). Renewing replaces it, and the old address is dead.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="calendar_feed",
+        verbose_name=_("bruger"),
+    )
+    secret = models.CharField(_("hemmelig nøgle"), max_length=64, unique=True, db_index=True)
+    created = models.DateTimeField(_("oprettet"), auto_now_add=True)
+    renewed = models.DateTimeField(_("fornyet"), auto_now=True)
+
+    class Meta:
+        ordering = ["user"]
+        verbose_name = _("kalenderabonnement")
+        verbose_name_plural = _("kalenderabonnementer")
+
+    def __str__(self):
+        return str(self.user)
+
+    def get_absolute_url(self):
+        return reverse("networks:calendar_feed", kwargs={"secret": self.secret})
+
+    @staticmethod
+    def new_secret() -> str:
+        # 32 random bytes, 43 URL-safe characters: not guessable, and the address's only credential.
+        return secrets.token_urlsafe(32)
+
+    @classmethod
+    def of(cls, user) -> CalendarFeed:
+        """The user's feed, made on first asking."""
+        feed, _created = cls.objects.get_or_create(user=user, defaults={"secret": cls.new_secret()})
+        return feed
+
+    @classmethod
+    def renew(cls, user) -> CalendarFeed:
+        """A new secret for the user's feed; the old address answers 404 from now on."""
+        with transaction.atomic():
+            feed = cls.of(user)
+            feed = cls.objects.select_for_update().get(pk=feed.pk)
+            feed.secret = cls.new_secret()
+            feed.save(update_fields=["secret", "renewed"])
+        return feed
+
+    def matches(self, secret: str) -> bool:
+        return hmac.compare_digest(self.secret.encode(), secret.encode())

@@ -8,6 +8,7 @@ any other submitted value. Django's own `django.request` logger says the same wi
 from __future__ import annotations
 
 import logging
+import re
 import time
 
 from axes.backends import AxesStandaloneBackend
@@ -30,8 +31,13 @@ REFUSED_STATUSES = {401, 403, 404, 429}
 MAX_LOGGED_LENGTH = 150
 
 
+# A calendar feed's address is its only credential: a log line names the route, never the secret,
+# also for a wrong or renewed one (which may differ from a live one by a typo).
+_FEED_SECRET = re.compile(r"(/kalender/)[^/]+(\.ics)$")
+
+
 def _clip(value) -> str:
-    text = str(value or "")
+    text = _FEED_SECRET.sub(r"\1…\2", str(value or ""))
     text = "".join(ch if ch.isprintable() else "?" for ch in text)
     return text[:MAX_LOGGED_LENGTH]
 

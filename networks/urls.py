@@ -1,12 +1,26 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from networks.views import change_requests, follow_ups, leader, lifecycle, meetings, participants
+from networks.views import (
+    calendar_feed,
+    change_requests,
+    follow_ups,
+    leader,
+    lifecycle,
+    meetings,
+    participants,
+)
 
 app_name = "networks"
 
 urlpatterns = [
     path("", leader.home, name="home"),
     path("netvaerk/", leader.network_list, name="list"),
+    # The user's subscribed calendar: the page with its address, and the feed (a secret of 43
+    # URL-safe characters, `CalendarFeed.new_secret`).
+    path("kalender/", calendar_feed.calendar_page, name="calendar_page"),
+    re_path(
+        r"^kalender/(?P<secret>[A-Za-z0-9_-]{43})\.ics$", calendar_feed.calendar_feed, name="calendar_feed"
+    ),
     path("netvaerk/guide/", leader.guide_page, name="guide"),
     path("netvaerk/ny/", leader.network_create, name="create"),
     path("netvaerk/<int:pk>/", leader.network_detail, name="detail"),

@@ -27,7 +27,7 @@ def let_administrators_see_and_resend(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('networks', '0010_clean_text'),
+        ('networks', '0012_calendarfeed'),
     ]
 
     operations = [

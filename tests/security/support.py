@@ -119,6 +119,10 @@ EXPECTED: dict[str, tuple[tuple, tuple]] = {
     ),
     # The signed-in user's own API token: anyone logged in, about themselves; revoking redirects back.
     "konto/api-token/": (LOGGED_IN, row("login 302 302 302 302 login")),
+    # The user's own calendar page: anyone logged in, about themselves; renewing redirects back.
+    "kalender/": (LOGGED_IN, row("login 302 302 302 302 login")),
+    # The feed is reached by its secret alone, no session: an unknown secret is 404 for everyone.
+    "^kalender/(?P<secret>[A-Za-z0-9_-]{43})\\.ics$": (row("404 404 404 404 404 404"), EVERYONE_405),
     # The API: 401 without a login; someone else's network 404; a role that may not 403.
     "api/v1/auth/token/": (EVERYONE_405, row("400 400 400 400 400 400")),
     # Registering: leaders and administrators; Direktørforum may not.
@@ -248,6 +252,8 @@ def url_for(route: str, world) -> str:
     network, participant, meeting = world["network"], world["participant"], world["meeting"]
     if route == "api/v1/^[\\s\\S]*$":
         return "/api/v1/ukendt/"
+    if route.startswith("^kalender/"):
+        return "/kalender/" + "A" * 43 + ".ics"
     if route.startswith("api/v1/participants/"):
         pk = participant.pk
     elif route.startswith("api/v1/meetings/"):

@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from networks import notifications, tasks
-from networks.models import Meeting, Network, OutgoingEmail, Participant
+from networks.models import CalendarFeed, Meeting, Network, OutgoingEmail, Participant
 from tests.security import figures
 from tests.security.support import client_as, fuzz_settings
 
@@ -57,6 +57,9 @@ def _outputs(world, case) -> list[tuple[str, str, dict]]:
     return [
         ("leader", f"/netvaerk/{network.pk}/", {}),
         ("leader", f"/netvaerk/{network.pk}/kalender.ics", {}),
+        # The leader's subscribed calendar, and the Direktørforum member's with the board's dates.
+        ("leader", CalendarFeed.of(world["users"]["leader"]).get_absolute_url(), {}),
+        ("direktoer", CalendarFeed.of(world["users"]["direktoer"]).get_absolute_url(), {}),
         ("leader", f"/netvaerk/{network.pk}/moeder/{meeting.pk}/", {}),
         ("direktoer", "/direktoerforum/", {}),
         ("direktoer", f"/direktoerforum/sag/{network.pk}/", {}),
