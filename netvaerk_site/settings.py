@@ -6,6 +6,7 @@ ones for a developer's machine. Nothing secret has a default once DEBUG is off.
 
 import datetime
 import os
+import urllib.parse
 from pathlib import Path
 
 import dj_database_url
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",
     "django_tasks_db",
+    "mozilla_django_oidc",
     "networks",
 ]
 
@@ -148,8 +150,38 @@ AUTH_PASSWORD_VALIDATORS = [
 # django-axes first: it refuses a locked-out username before the password is even checked.
 AUTHENTICATION_BACKENDS = [
     "networks.security.LoginAttemptBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "networks.sign_on.LocalPasswordBackend",
 ]
+
+# --- Single sign-on ---------------------------------------------------------------------------
+# Log ind med Albertslund Kommune: OpenID Connect (Microsoft Entra ID, or a broker in front of the
+# municipal access control) through mozilla-django-oidc and networks.sign_on. On when
+# OIDC_DISCOVERY_URL is set; see docs/drift.md "Single sign-on".
+OIDC_DISCOVERY_URL = os.environ.get("OIDC_DISCOVERY_URL", "")
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = os.environ.get("OIDC_SCOPES", "openid email profile")
+OIDC_USE_PKCE = True
+OIDC_STORE_ID_TOKEN = True  # for the provider's logout (id_token_hint)
+OIDC_TIMEOUT = int(os.environ.get("OIDC_TIMEOUT_SECONDS", "10"))
+OIDC_CLOCK_SKEW_SECONDS = 60
+OIDC_AUTHENTICATION_CALLBACK_URL = "sign_on_callback"
+# The claim that carries a person's roles, and which of its values give which of the app's groups:
+# OIDC_ROLE_MAP=netvaerksleder=Netværksledere,direktoerforum=Direktørforum,admin=Administratorer
+OIDC_ROLES_CLAIM = os.environ.get("OIDC_ROLES_CLAIM", "roles")
+OIDC_ROLE_MAP = dict(item.split("=", 1) for item in env_list("OIDC_ROLE_MAP", "") if "=" in item)
+# Passwords kept by the app: off (LOCAL_LOGIN=0) where everyone signs in through the provider, but
+# for the emergency accounts in LOCAL_LOGIN_USERS. The demo and development keep them.
+LOCAL_LOGIN = env_bool("LOCAL_LOGIN", True)
+LOCAL_LOGIN_USERS = env_list("LOCAL_LOGIN_USERS", "")
+if OIDC_DISCOVERY_URL:
+    if not (OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET and OIDC_ROLE_MAP):
+        raise ImproperlyConfigured(
+            "OIDC_DISCOVERY_URL needs OIDC_CLIENT_ID, OIDC_CLIENT_SECRET and OIDC_ROLE_MAP as well."
+        )
+    AUTHENTICATION_BACKENDS.append("networks.sign_on.SignOnBackend")
+# --- End of single sign-on -------------------------------------------------------------------------
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "networks:home"
 LOGOUT_REDIRECT_URL = "login"
@@ -301,6 +333,8 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 
+_provider = urllib.parse.urlsplit(OIDC_DISCOVERY_URL)
+_provider_origin = f"{_provider.scheme}://{_provider.netloc}" if _provider.netloc else ""
 # Content-Security-Policy (django-csp 4): only the app's own files. No inline script runs unless it
 # carries the request's nonce (the API docs page's start-up script is the only one).
 CONTENT_SECURITY_POLICY = {
@@ -312,7 +346,8 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
-        "form-action": [SELF],
+        # Logging out can redirect the form's POST on to the provider's end-session endpoint.
+        "form-action": [SELF, *([_provider_origin] if _provider_origin else [])],
         "object-src": [NONE],
         "base-uri": [NONE],
         "frame-ancestors": [NONE],

@@ -1,10 +1,10 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
+from networks import sign_on
 from networks.views import account, gdpr, health, pages
 
 admin.site.site_header = _("Netværk – administration")
@@ -13,8 +13,15 @@ admin.site.index_title = _("Albertslund Kommunes netværk")
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/login/", sign_on.LoginView.as_view(), name="login"),
+    path("accounts/logout/", sign_on.logout, name="logout"),
+    # Log ind med Albertslund Kommune (OpenID Connect): off unless OIDC_DISCOVERY_URL is set.
+    path("accounts/kommune/", login_not_required(sign_on.SignOnStart.as_view()), name="sign_on"),
+    path(
+        "accounts/kommune/retur/",
+        login_not_required(sign_on.SignOnCallback.as_view()),
+        name="sign_on_callback",
+    ),
     path("privatliv/", pages.privacy, name="privacy"),
     path("tilgaengelighed/", pages.accessibility, name="accessibility"),
     path("sprog/", login_not_required(set_language), name="set_language"),

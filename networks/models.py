@@ -856,3 +856,31 @@ class CalendarFeed(models.Model):
 
     def matches(self, secret: str) -> bool:
         return hmac.compare_digest(self.secret.encode(), secret.encode())
+
+
+class SignOnIdentity(models.Model):
+    """A person at the municipality's identity provider: the (issuer, subject) pair its ID token
+    names them by, tied to one user here. Never matched by email: an address can be shared, reused
+    or changed, a subject cannot (networks.sign_on)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="sign_on_identities",
+        verbose_name=_("bruger"),
+    )
+    issuer = models.CharField(_("udsteder"), max_length=255)
+    subject = models.CharField(_("subjekt"), max_length=255)
+    created = models.DateTimeField(_("oprettet"), auto_now_add=True)
+    last_login = models.DateTimeField(_("seneste log ind"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["user", "issuer"]
+        verbose_name = _("log ind-identitet")
+        verbose_name_plural = _("log ind-identiteter")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="signonidentity_unique_subject"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.issuer})"

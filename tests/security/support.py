@@ -104,6 +104,10 @@ EXPECTED: dict[str, tuple[tuple, tuple]] = {
     "accounts/login/": (EVERYONE_200, EVERYONE_200),
     # Logging out takes a POST, and lands on the login page.
     "accounts/logout/": (row("login 405 405 405 405 login"), row("login login login login login login")),
+    # Log ind med Albertslund Kommune: not found unless a provider is configured (tests/test_sign_on.py
+    # covers it configured).
+    "accounts/kommune/": (row("404 404 404 404 404 404"), EVERYONE_405),
+    "accounts/kommune/retur/": (row("404 404 404 404 404 404"), EVERYONE_405),
     "privatliv/": (EVERYONE_200, EVERYONE_405),
     "tilgaengelighed/": (EVERYONE_200, EVERYONE_405),
     "sprog/": (row("302 302 302 302 302 302"), row("302 302 302 302 302 302")),
