@@ -7,10 +7,23 @@ POSTGRES_URL ?= postgres://netvaerk:netvaerk@127.0.0.1:5432/netvaerk
 
 .PHONY: run test test-postgres lint format messages clean bench
 
-# XStatic-Bootstrap builds from source with setuptools < 81 (see build-constraints.txt).
-$(BIN)/.installed: requirements.txt requirements-dev.txt build-constraints.txt
+# Python 3.11 or newer, checked before anything else, in one line instead of a wall of pip errors.
+ifneq ($(filter-out clean,$(or $(MAKECMDGOALS),run)),)
+PYTHON_VERSION := $(shell $(PYTHON) -c 'import platform; print(platform.python_version())' 2>/dev/null)
+ifeq ($(shell $(PYTHON) -c 'import sys; print(sys.version_info >= (3, 11))' 2>/dev/null),True)
+# A .venv made by another interpreter (or left broken) is made again rather than half-used.
+ifneq ($(shell $(BIN)/python -c 'import sys; print(sys.version)' 2>/dev/null),$(shell $(PYTHON) -c 'import sys; print(sys.version)'))
+$(shell rm -rf $(VENV))
+endif
+else
+$(error Netværk kræver Python 3.11 eller nyere; $(PYTHON) er $(or $(PYTHON_VERSION),ikke fundet). Sæt fx PYTHON=python3.11)
+endif
+endif
+
+# The marker is written only after a complete install, so a failed one is simply tried again.
+$(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
-	PIP_CONSTRAINT=build-constraints.txt $(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
 ## run: set up the virtualenv, migrate SQLite, load the types and the demo, serve on 127.0.0.1:$(PORT)
@@ -20,7 +33,8 @@ run: $(BIN)/.installed
 	DEBUG=1 $(BIN)/python manage.py loaddata network_types
 	DEBUG=1 $(BIN)/python manage.py load_demo
 	@echo "Demo-brugere (kun til demo): leder, leder2, direktoer, admin — adgangskode: demo"
-	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@# SITE_URL: the address links in emails and on the calendar page point at (this server's own).
+	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## test: the whole suite on SQLite (or on DATABASE_URL); PostgreSQL-only tests skip with a reason
 test: $(BIN)/.installed

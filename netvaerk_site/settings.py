@@ -11,7 +11,6 @@ from pathlib import Path
 
 import dj_database_url
 import dj_email_url
-import xstatic.pkg.bootstrap
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -196,10 +195,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
-STATICFILES_DIRS = [
-    BASE_DIR / "static",
-    ("bootstrap", xstatic.pkg.bootstrap.BASE_DIR),
-]
+# static/ holds the app's own files and Bootstrap's built stylesheet (static/bootstrap/, with its
+# licence): no package to build at install time, nothing from a CDN.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -271,7 +269,11 @@ EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"]
 EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
 EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
 # Links in emails point here.
+# SITE_URL: the address users open; links in emails and on the calendar page are built from it.
+# `make run` sets it from PORT; with DEBUG off, `check --deploy` fails while it is unset or local
+# (networks/checks.py).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+SITE_URL_FROM_ENVIRONMENT = bool(os.environ.get("SITE_URL"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "netvaerk@albertslund.dk")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

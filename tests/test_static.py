@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.test import override_settings
 
 
-def test_collectstatic_builds_a_manifest_with_bootstrap_from_the_package(tmp_path):
+def test_collectstatic_builds_a_manifest_with_bootstrap_and_its_licence(tmp_path):
     with override_settings(
         STATIC_ROOT=tmp_path,
         STORAGES={
@@ -18,6 +18,7 @@ def test_collectstatic_builds_a_manifest_with_bootstrap_from_the_package(tmp_pat
     ):
         call_command("collectstatic", interactive=False, verbosity=0)
     assert (tmp_path / "bootstrap" / "css" / "bootstrap.min.css").exists()
+    assert "MIT" in (tmp_path / "bootstrap" / "LICENSE").read_text()
     assert (tmp_path / "css" / "netvaerk.css").exists()
     manifest = (tmp_path / "staticfiles.json").read_text()
     assert "bootstrap/css/bootstrap.min.css" in manifest

@@ -25,6 +25,7 @@ PRODUCTION = {
     "SECRET_KEY": STRONG_SECRET,
     "ALLOWED_HOSTS": "netvaerk.albertslund.dk",
     "CSRF_TRUSTED_ORIGINS": "https://netvaerk.albertslund.dk",
+    "SITE_URL": "https://netvaerk.albertslund.dk",
 }
 
 
@@ -59,6 +60,26 @@ def test_the_deployment_check_fails_when_https_is_turned_off():
     )
     assert result.returncode != 0
     assert "security.W008" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("site_url", "problem"),
+    [
+        (None, "SITE_URL is not set"),
+        ("http://127.0.0.1:8000", "SITE_URL points at this machine"),
+        ("http://localhost:8000", "SITE_URL points at this machine"),
+        ("http://[::1]:8000", "SITE_URL points at this machine"),
+    ],
+)
+def test_the_deployment_check_fails_without_a_public_site_url(site_url, problem):
+    env = {**PRODUCTION, "SITE_URL": site_url or ""}
+    result = run_with(env, "manage.py", "check", "--deploy")
+    assert result.returncode != 0
+    assert "netvaerk.E001" in result.stderr and problem in result.stderr
+    # At normal start-up it is a warning: the app runs, and says why its links will not work.
+    startup = run_with(env, "manage.py", "check")
+    assert startup.returncode == 0
+    assert "netvaerk.W001" in startup.stderr + startup.stdout
 
 
 # --- Settings in production ---------------------------------------------------------------------------
