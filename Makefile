@@ -93,6 +93,11 @@ loadtest-sqlite: $(BIN)/.installed
 bench: $(BIN)/.installed
 	BENCH_POSTGRES_URL=$${BENCH_POSTGRES_URL-$(POSTGRES_URL)} $(BIN)/python -m bench.run
 
+## readme-check: the README's API walk-through, pasted as it stands, against a scratch server with the demo
+.PHONY: readme-check
+readme-check: $(BIN)/.installed
+	bash .ci/readme_api.sh
+
 ## deploy-check: the production stack from deploy/ on this machine (root, Debian, nginx, openssl,
 ## PostgreSQL): two gunicorn instances behind nginx over TLS, the worker, an SMTP sink, a journey
 ## through it; everything torn down afterwards (deploy/check.py)
