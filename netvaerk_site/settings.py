@@ -220,7 +220,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "networks.api.schema.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "networks.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_PARSER_CLASSES": ["networks.api.parsers.JSONParser"],
@@ -244,6 +244,9 @@ SPECTACULAR_SETTINGS = {
         "NetworkTypeEnum": "networks.models.NetworkTypeCode",
     },
     "PATH_CONVERTER_OVERRIDES": {"api_id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}},
+    # Programs authenticate with a token; the session a signed-in browser also sends (the docs page)
+    # is not a way to build an integration on, so the schema names the token only.
+    "AUTHENTICATION_WHITELIST": ["networks.api.authentication.ExpiringTokenAuthentication"],
 }
 
 # An API token is refused (and deleted) this many days after it was created; a password change or

@@ -52,6 +52,24 @@ class DateTimeField(serializers.DateTimeField):
         super().__init__(**kwargs)
 
 
+class StrictTextMixin:
+    """A text field that takes only a JSON string: DRF would store the number 123 as the text
+    "123" and true as "True", so a client's mistake would land silently in the data."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            raise serializers.ValidationError(_("Skal være tekst (en JSON-streng)."), code="not_a_string")
+        return super().to_internal_value(data)
+
+
+class CharField(StrictTextMixin, serializers.CharField):
+    pass
+
+
+class EmailField(StrictTextMixin, serializers.EmailField):
+    pass
+
+
 class StrictSerializerMixin:
     # Refuses fields the serializer does not know, so a misspelt field is an error rather than a
     # silent no-op. Read-only fields (id, status, leader, findings) may be sent back unchanged.
@@ -71,6 +89,9 @@ class ModelSerializer(StrictSerializerMixin, serializers.ModelSerializer):
         **serializers.ModelSerializer.serializer_field_mapping,
         models.DateField: DateField,
         models.DateTimeField: DateTimeField,
+        models.CharField: CharField,
+        models.TextField: CharField,
+        models.EmailField: EmailField,
     }
 
 
@@ -78,10 +99,10 @@ class Serializer(StrictSerializerMixin, serializers.Serializer):
     pass
 
 
-def free_text(**kwargs) -> serializers.CharField:
+def free_text(**kwargs) -> CharField:
     """A multi-line text of a request that goes into a model's text field through a service (a
     transition's comment, a reason): that field's maximum length and check (`networks.text`)."""
-    return serializers.CharField(max_length=TEXT_MAX_LENGTH, validators=[validate_multi_line], **kwargs)
+    return CharField(max_length=TEXT_MAX_LENGTH, validators=[validate_multi_line], **kwargs)
 
 
 # --- Fields -----------------------------------------------------------------------------------
@@ -374,8 +395,8 @@ class StatusChangeSerializer(ModelSerializer):
 class LoginSerializer(serializers.Serializer):
     """Brugernavn og adgangskode."""
 
-    username = serializers.CharField()
-    password = serializers.CharField(style={"input_type": "password"})
+    username = CharField()
+    password = CharField(style={"input_type": "password"})
 
 
 class TokenSerializer(serializers.Serializer):

@@ -140,7 +140,9 @@ class NetworkList(APIView):
         responses={200: serializers.NetworkSerializer(many=True), **_errors(400)},
     )
     def get(self, request):
-        filters = serializers.NetworkFilterSerializer(data=request.query_params)
+        # A plain dict, not the QueryDict: DRF would read an empty `?type=` as "not given", where
+        # the schema (an enum) says it is refused.
+        filters = serializers.NetworkFilterSerializer(data=request.query_params.dict())
         filters.is_valid(raise_exception=True)
         networks = selectors.networks_visible_to(request.user)
         if "type" in filters.validated_data:

@@ -8,23 +8,20 @@ import hypothesis
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from django.test import override_settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
-from schemathesis.checks import (
-    content_type_conformance,
-    not_a_server_error,
-    response_schema_conformance,
-    status_code_conformance,
-)
 from schemathesis.generation import GenerationMode
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from netvaerk_site.wsgi import application
 from networks import services
 from tests.factories import add_core, add_meetings, ready_to_start, sprint_of
 
 EXAMPLES_PER_OPERATION = 15
+# Chains of calls in the stateful test (each up to six calls long).
+WORKFLOWS = 40
 
 
 def test_the_schema_is_an_openapi_3_document_open_to_anyone(db):
@@ -79,6 +76,18 @@ def load_schema():
 
 
 schema = load_schema()
+# The leader's token of the running test (set by `world`), given to schemathesis as the API's
+# authentication, so its checks can also send a request without it or with a wrong one.
+TOKEN = {"key": None}
+
+
+@schema.auth(refresh_interval=None)
+class TokenAuth:
+    def get(self, case, context):
+        return TOKEN["key"]
+
+    def set(self, case, key, context):
+        case.headers = {**(case.headers or {}), "Authorization": f"Token {key}"}
 
 
 @pytest.fixture
@@ -115,8 +124,9 @@ def world(keep_the_test_transaction, leader, direktoer, welfare_type, learning_t
     )
     services.network_submit(network=innovation, by=leader)
     participants = add_core(draft, 2)
+    TOKEN["key"] = Token.objects.create(user=leader).key
     return {
-        "token": Token.objects.create(user=leader).key,
+        "token": TOKEN["key"],
         "networks": [draft.pk, ready.pk, learning.pk, innovation.pk],
         "participants": [p.pk for p in participants]
         + list(learning.participants.values_list("pk", flat=True)),
@@ -150,12 +160,39 @@ def aim_at_existing_rows(case, world):
 def test_generated_requests_never_meet_a_server_error_or_an_undocumented_response(case, world, settings):
     settings.ALLOWED_HOSTS = ["localhost"]
     aim_at_existing_rows(case, world)
-    case.call_and_validate(
-        headers={"Authorization": f"Token {world['token']}"},
-        checks=[
-            not_a_server_error,
-            status_code_conformance,
-            content_type_conformance,
-            response_schema_conformance,
-        ],
+    # Every check schemathesis has but one: a request the schema allows may still break a rule
+    # across fields or against the stored state (dates inside the network's period, the type's
+    # rules, a login's password); the API refuses those with 400/409 and a Danish message, listed in
+    # docs/api.md "Regler, skemaet ikke kan udtrykke" and pinned in tests/api/.
+    case.call_and_validate(excluded_checks=[positive_data_acceptance])
+
+
+def test_generated_workflows_follow_the_schema_from_one_call_to_the_next(world, settings):
+    """Schemathesis' stateful phase: chains of calls linked by what one answer gives the next (a new
+    network's id into its participants, meetings, transitions …), every check but the one the test
+    above leaves out, for the same reason."""
+    settings.ALLOWED_HOSTS = ["localhost"]
+
+    class Workflow(schema.as_state_machine()):
+        # Every workflow starts from the same world: what one wrote is undone before the next.
+        def setup(self):
+            self.savepoint = transaction.savepoint()
+
+        def teardown(self):
+            transaction.savepoint_rollback(self.savepoint)
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            case.validate_response(
+                response, excluded_checks=[positive_data_acceptance], transport_kwargs=kwargs
+            )
+
+    Workflow.run(
+        settings=hypothesis.settings(
+            max_examples=WORKFLOWS,
+            stateful_step_count=6,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(hypothesis.HealthCheck),
+        )
     )
