@@ -302,8 +302,10 @@ class LoginView(auth_views.LoginView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["sign_on"] = enabled()
-        # With passwords off, the form is there only for the emergency account, at ?lokal=1.
+        # With passwords off, the form is there only for the emergency account, at ?lokal=1 — or
+        # always, when there is no provider to offer instead.
+        request = self.request
         context["local_login"] = (
-            settings.LOCAL_LOGIN or "lokal" in self.request.GET or self.request.method == "POST"
+            settings.LOCAL_LOGIN or not enabled() or "lokal" in request.GET or request.method == "POST"
         )
         return context

@@ -246,3 +246,10 @@ def test_a_provider_that_goes_down_keeps_signed_in_people_and_passwords_working(
     assert wrong.status_code == 200
     response = other.post("/accounts/login/", {"username": leader.username, "password": "en-god-adgangskode"})
     assert response.status_code == 302
+
+
+def test_with_passwords_off_and_no_provider_the_form_stays_for_the_emergency_accounts(
+    client, passwords_off, settings
+):
+    settings.OIDC_DISCOVERY_URL = ""
+    assert 'name="password"' in client.get("/accounts/login/").content.decode()
