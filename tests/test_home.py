@@ -67,7 +67,7 @@ def test_closed_networks_are_listed_apart(login, leader, draft_welfare, draft_le
     services.network_cancel(network=draft_learning, by=leader, comment="Droppet")
     response = login("leader").get("/")
     assert [row.network.title for row in response.context["my_closed"]] == ["Hvem er de frivillige?"]
-    assert "Afsluttede, afviste og annullerede" in response.content.decode()
+    assert "Vis afsluttede, afviste og annullerede netværk" in response.content.decode()
 
 
 @pytest.mark.parametrize("persona", ["leader", "outsider"])
