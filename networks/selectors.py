@@ -326,10 +326,13 @@ def direktoerforum_concluded() -> QuerySet[Network]:
     )
 
 
-def recent_decisions(limit: int = 20) -> QuerySet[Decision]:
+def recent_decisions(limit: int = 20, *, page: int = 1) -> QuerySet[Decision]:
+    """Direktørforum's decisions, newest first: page `page` (from 1) of `limit`, plus one row that
+    says whether an older page follows."""
+    first = (page - 1) * limit
     return Decision.objects.select_related("network", "network__type", "decided_by").order_by(
         "-decided_at", "-pk"
-    )[:limit]
+    )[first : first + limit + 1]
 
 
 def case_history(network: Network):

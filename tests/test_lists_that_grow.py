@@ -2,11 +2,14 @@
 the start page's other open networks, Direktørforum's portfolio, and closed networks on a
 leader's start page (listed without their participants and meetings)."""
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from networks import services
-from networks.models import Network, Status
-from networks.views.direktoerforum import PORTFOLIO_PAGE_SIZE
+from networks.models import Decision, DecisionOutcome, Network, Status
+from networks.views.direktoerforum import DECISIONS_PAGE_SIZE, PORTFOLIO_PAGE_SIZE
 from networks.views.helpers import page_number
 from networks.views.leader import HISTORY_PAGE_SIZE, HOME_PAGE_SIZE
 from tests.factories import add_core, ready_to_start
@@ -215,3 +218,61 @@ def test_a_history_page_past_the_last_offers_the_way_back(login, leader, learnin
     page = login("leader").get("/", {"historik": 7}).content.decode()
 
     assert "Tilbage til de nyeste tidligere netværk" in page
+
+
+# --- Direktørforum's decisions -----------------------------------------------------------------
+
+
+def decided_cases(leader, direktoer, innovation_type, count):
+    """`count` rejected innovation networks, each with its decision, written straight in the database."""
+    networks = Network.objects.bulk_create(
+        Network(type=innovation_type, leader=leader, title=f"Sag {n:02d}", theme="T", status=Status.REJECTED)
+        for n in range(count)
+    )
+    start = timezone.make_aware(datetime.datetime(2027, 1, 4, 9))
+    return Decision.objects.bulk_create(
+        Decision(
+            network=network,
+            round=1,
+            outcome=DecisionOutcome.REJECTED,
+            comment="Passer ikke til strategien.",
+            decided_by=direktoer,
+            decided_at=start + datetime.timedelta(days=n),
+            meeting_date=(start + datetime.timedelta(days=n)).date(),
+        )
+        for n, network in enumerate(networks)
+    )
+
+
+@pytest.mark.parametrize("decided", [5, 60])
+def test_the_direktoerforum_page_costs_the_same_queries_however_many_decisions(
+    client, direktoer, leader, innovation_type, decided, django_assert_num_queries
+):
+    decided_cases(leader, direktoer, innovation_type, decided)
+    client.force_login(direktoer)
+    for page in ("1", "2"):
+        # as the portfolio test above, with an empty queue and portfolio
+        with django_assert_num_queries(8):
+            assert client.get("/direktoerforum/", {"beslutninger": page}).status_code == 200
+
+
+def test_direktoerforums_decisions_come_a_page_at_a_time_newest_first(
+    client, direktoer, leader, innovation_type
+):
+    decided_cases(leader, direktoer, innovation_type, DECISIONS_PAGE_SIZE + 1)
+    client.force_login(direktoer)
+
+    first = client.get("/direktoerforum/")
+    second = client.get("/direktoerforum/", {"beslutninger": 2})
+
+    assert [d.network.title for d in first.context["decisions"]] == [
+        f"Sag {n:02d}" for n in range(DECISIONS_PAGE_SIZE, 0, -1)
+    ]
+    assert first.context["decisions_page"] == {"number": 1, "previous": None, "next": 2}
+    assert 'href="?beslutninger=2#seneste"' in first.content.decode()
+    assert [d.network.title for d in second.context["decisions"]] == ["Sag 00"]
+    assert second.context["decisions_page"] == {"number": 2, "previous": 1, "next": None}
+    assert (
+        "Tilbage til de nyeste beslutninger"
+        in client.get("/direktoerforum/", {"beslutninger": 5}).content.decode()
+    )
