@@ -61,6 +61,9 @@ JOURNEY_SECONDS = float(os.environ.get("BENCH_JOURNEY_SECONDS", "60"))
 JOURNEY_CLIENTS = int(os.environ.get("BENCH_JOURNEY_CLIENTS", "50"))
 OUTPUT = os.environ.get("BENCH_OUTPUT", str(ROOT / "docs" / "PERFORMANCE.md"))
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "")
+# The benchmark's own databases (created and dropped): a prefix of its own, so two checkouts
+# benchmarking against the same server do not drop each other's.
+DATABASE_PREFIX = os.environ.get("BENCH_DATABASE_PREFIX", "bench_")
 
 # Sequential samples per page: at least MIN, up to MAX, until the page has used SECONDS.
 SAMPLES_MIN, SAMPLES_MAX, SAMPLE_SECONDS = 5, 40, 5.0
@@ -503,7 +506,7 @@ def main() -> None:
             log("measuring SQLite only")
         for backend, server_url in backends:
             for size in SIZES:
-                name = f"bench_n{size}"
+                name = f"{DATABASE_PREFIX}n{size}"
                 if server_url:
                     url = postgres_database(server_url, name)
                     version = version or postgres_version(url)
