@@ -13,7 +13,8 @@ Writes the tables into docs/PERFORMANCE.md (between the bench markers) and print
 All traffic goes to 127.0.0.1; every loop is bounded in count and in time.
 
 Environment: BENCH_POSTGRES_URL (e.g. postgres://netvaerk:netvaerk@127.0.0.1:5432/netvaerk; the
-role needs CREATEDB — databases named bench_* are created and dropped), BENCH_SIZES (100,10000),
+role needs CREATEDB — databases named BENCH_DATABASE_PREFIX (bench_) + n<N> are created and
+dropped), BENCH_SIZES (100,10000),
 BENCH_JOURNEY_SECONDS (60), BENCH_JOURNEY_CLIENTS (50), BENCH_OUTPUT (docs/PERFORMANCE.md; "-" to
 only print). Run as `python -m bench.run` from the project (as `make bench` does); the rig it
 shares with `make loadtest` is bench/harness.py.

@@ -226,3 +226,17 @@ def test_the_page_costs_the_same_queries_fresh_or_stale(
     Participant.objects.create(network=world.w1, name="Ny")
     with django_assert_num_queries(6), django_capture_on_commit_callbacks(execute=True):
         assert report_client.get(URL).context["figures_stale"] is True
+
+
+@queued_tasks
+def test_figures_older_than_the_cache_time_are_refreshed_for_what_the_version_cannot_see(
+    report_client, world, time_machine
+):
+    computed = timezone.make_aware(datetime.datetime(2027, 1, 20, 9, 0))
+    time_machine.move_to(computed, tick=False)
+    figures(report_client)
+
+    time_machine.move_to(computed + datetime.timedelta(seconds=cache.CACHE_SECONDS), tick=False)
+    assert report_client.get(URL).context["figures_stale"] is False
+    time_machine.move_to(computed + datetime.timedelta(seconds=cache.CACHE_SECONDS + 1), tick=False)
+    assert report_client.get(URL).context["figures_stale"] is True

@@ -126,10 +126,17 @@ def compute_page_figures(report_filter: ReportFilter, *, today: datetime.date, b
     return entry
 
 
+def _is_current(entry: dict, today: datetime.date) -> bool:
+    """Counts today's data: computed today, for this version of the data, and within CACHE_SECONDS
+    (for the changes the version cannot see)."""
+    fresh = timezone.now() - entry["computed_at"] <= datetime.timedelta(seconds=CACHE_SECONDS)
+    return fresh and entry["today"] == today and entry["version"] == data_version()
+
+
 def page_is_current(report_filter: ReportFilter, *, today: datetime.date) -> bool:
     """Whether the stored page for `report_filter` (in the active language) counts today's data."""
     entry = cache.get(_page_key(report_filter, translation.get_language()))
-    return entry is not None and entry["today"] == today and entry["version"] == data_version()
+    return entry is not None and _is_current(entry, today)
 
 
 def page_figures(report_filter: ReportFilter, *, today: datetime.date, build) -> PageFigures:
@@ -140,5 +147,4 @@ def page_figures(report_filter: ReportFilter, *, today: datetime.date, build) ->
     if entry is None:
         entry = compute_page_figures(report_filter, today=today, build=build)
         return PageFigures(entry["value"], entry["computed_at"], stale=False)
-    stale = entry["today"] != today or entry["version"] != data_version()
-    return PageFigures(entry["value"], entry["computed_at"], stale=stale)
+    return PageFigures(entry["value"], entry["computed_at"], stale=not _is_current(entry, today))
