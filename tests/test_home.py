@@ -6,7 +6,7 @@ import pytest
 import time_machine
 
 from networks import services
-from networks.models import Network
+from networks.models import ActorCategory, MeetingStatus, Network
 from tests.factories import add_core, add_meetings, assert_sent_to_login, ready_to_start
 
 NEW_YEAR = datetime.datetime(2027, 1, 1, 12, 0, tzinfo=datetime.UTC)
@@ -107,9 +107,10 @@ def test_query_count_does_not_grow_with_networks(
         network = services.network_create(by=leader, type=welfare_type, title=f"N{number}", theme="T")
         add_core(network, size)
         add_meetings(network, size)
-    # session, user, user's groups (role), networks with type and leader, participants, meetings;
-    # a leader's follow-ups to answer (1 more: only those with networks of their own are asked)
-    for persona, queries in (("leader", 7), ("administrator", 6)):
+    # session, user, user's groups (role), networks with type and leader, participants, meetings,
+    # the citizens who attended each meeting (for the welfare rule; one for the page, not one per
+    # network); a leader's follow-ups to answer (1 more: only those with networks of their own)
+    for persona, queries in (("leader", 8), ("administrator", 7)):
         client = login(persona)
         with django_assert_num_queries(queries):
             assert client.get("/").status_code == 200
@@ -138,3 +139,18 @@ ALL_TOOLS = ("/netvaerk/guide/", "/direktoerforum/", "/rapporter/", "/admin-vaer
 def test_the_menu_marks_the_persondata_page_as_current_for_an_administrator(db, login):
     page = login("administrator").get("/admin-vaerktoejer/persondata/").content.decode()
     assert 'href="/admin-vaerktoejer/persondata/" aria-current="page"' in page
+
+
+@pytest.mark.parametrize("size", [1, 3])
+def test_citizens_attendance_is_read_once_for_the_page(
+    login, leader, welfare_type, django_assert_num_queries, size
+):
+    for number in range(size):
+        network = services.network_create(by=leader, type=welfare_type, title=f"N{number}", theme="T")
+        (citizen,) = add_core(network, 1, category=ActorCategory.CITIZEN)
+        for meeting in add_meetings(network, 2, status=MeetingStatus.HELD):
+            meeting.attendees.add(citizen)
+    client = login("leader")
+    # as above: the held meetings' citizens come in the one attendance query
+    with django_assert_num_queries(8):
+        assert client.get("/").status_code == 200
