@@ -28,8 +28,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
 HOST = "127.0.0.1"
-# The database names the rig may drop and create: never one it did not make itself.
-OWN_DATABASES = ("bench_", "loadtest_")
+# The database names the rig may drop and create: never one it did not make itself. A prefix may
+# come before them (BENCH_DATABASE_PREFIX), so two checkouts on one server keep apart.
+OWN_DATABASES = re.compile(r"(^|_)(bench|loadtest)_")
 
 
 def logger(name: str, stream: TextIO | None = None) -> Callable[[str], None]:
@@ -255,7 +256,7 @@ def postgres_database(server_url: str, name: str) -> str:
     the URL's role (which needs CREATEDB); the new database's URL."""
     import psycopg
 
-    assert name.startswith(OWN_DATABASES), name
+    assert OWN_DATABASES.search(name), name
     with psycopg.connect(server_url, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         connection.execute(f'CREATE DATABASE "{name}"')
@@ -265,7 +266,7 @@ def postgres_database(server_url: str, name: str) -> str:
 def postgres_drop(server_url: str, name: str) -> None:
     import psycopg
 
-    assert name.startswith(OWN_DATABASES), name
+    assert OWN_DATABASES.search(name), name
     with psycopg.connect(server_url, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 

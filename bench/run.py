@@ -13,7 +13,8 @@ Writes the tables into docs/PERFORMANCE.md (between the bench markers) and print
 All traffic goes to 127.0.0.1; every loop is bounded in count and in time.
 
 Environment: BENCH_POSTGRES_URL (e.g. postgres://netvaerk:netvaerk@127.0.0.1:5432/netvaerk; the
-role needs CREATEDB — databases named bench_* are created and dropped), BENCH_SIZES (100,10000),
+role needs CREATEDB — databases named BENCH_DATABASE_PREFIX (bench_) + n<N> are created and
+dropped), BENCH_SIZES (100,10000),
 BENCH_JOURNEY_SECONDS (60), BENCH_JOURNEY_CLIENTS (50), BENCH_OUTPUT (docs/PERFORMANCE.md; "-" to
 only print). Run as `python -m bench.run` from the project (as `make bench` does); the rig it
 shares with `make loadtest` is bench/harness.py.
@@ -61,6 +62,9 @@ JOURNEY_SECONDS = float(os.environ.get("BENCH_JOURNEY_SECONDS", "60"))
 JOURNEY_CLIENTS = int(os.environ.get("BENCH_JOURNEY_CLIENTS", "50"))
 OUTPUT = os.environ.get("BENCH_OUTPUT", str(ROOT / "docs" / "PERFORMANCE.md"))
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "")
+# The benchmark's own databases (created and dropped): a prefix of its own, so two checkouts
+# benchmarking against the same server do not drop each other's.
+DATABASE_PREFIX = os.environ.get("BENCH_DATABASE_PREFIX", "bench_")
 
 # Sequential samples per page: at least MIN, up to MAX, until the page has used SECONDS.
 SAMPLES_MIN, SAMPLES_MAX, SAMPLE_SECONDS = 5, 40, 5.0
@@ -75,21 +79,30 @@ log = logger("bench")
 # --- Measuring --------------------------------------------------------------------------------
 
 
-def empty_cache(database_url: str) -> None:
-    """Empty the app's shared cache table (for the report's first view after a change). A version
-    of the app without the table (the baseline) has nothing to empty."""
+def make_a_change(database_url: str) -> None:
+    """A write the report counts, as another user's would be: a copy of the latest status change
+    (a new row raises the data's version; raw SQL, so no refresh is enqueued and the page itself
+    meets the out-of-date figures, which is what a user viewing right after a change gets)."""
+    copy = (
+        "INSERT INTO networks_statuschange ({columns}) SELECT {columns} FROM networks_statuschange "
+        "WHERE id = (SELECT MAX(id) FROM networks_statuschange)"
+    )
     if database_url.startswith("sqlite:"):
         import sqlite3
 
         with sqlite3.connect(database_url.removeprefix("sqlite:///"), timeout=30) as connection:
-            if connection.execute("SELECT 1 FROM sqlite_master WHERE name = 'netvaerk_cache'").fetchone():
-                connection.execute("DELETE FROM netvaerk_cache")
+            names = [
+                c[0] for c in connection.execute("SELECT * FROM networks_statuschange LIMIT 0").description
+            ]
+            connection.execute(copy.format(columns=", ".join(n for n in names if n != "id")))
     else:
         import psycopg
 
         with psycopg.connect(database_url, autocommit=True) as connection:
-            if connection.execute("SELECT to_regclass('netvaerk_cache')").fetchone()[0]:
-                connection.execute("DELETE FROM netvaerk_cache")
+            names = [
+                c.name for c in connection.execute("SELECT * FROM networks_statuschange LIMIT 0").description
+            ]
+            connection.execute(copy.format(columns=", ".join(n for n in names if n != "id")))
 
 
 def measure_sequential(
@@ -109,7 +122,7 @@ def measure_sequential(
             break
         for page in active:
             if page.get("cold"):
-                empty_cache(database_url)
+                make_a_change(database_url)
             status, _, seconds, _ = sessions[page["user"]].get(port, page["path"])
             if status != 200:
                 raise RuntimeError(f"{page['path']} answered {status}")
@@ -230,7 +243,7 @@ def run_journeys(ports: list[int], ids: dict, seconds: float, clients: int) -> d
     }
 
 
-def scale_out_checks(ports: list[int], ids: dict) -> list[tuple[str, bool, str]]:
+def scale_out_checks(env: dict, ports: list[int], ids: dict) -> list[tuple[str, bool, str]]:
     """What two app servers must agree on: sessions, login lockouts, writes, the report's figures."""
     a, b = ports
     checks = []
@@ -266,6 +279,8 @@ def scale_out_checks(ports: list[int], ids: dict) -> list[tuple[str, bool, str]]
         checks.append(
             ("Deltager tilføjet på A ses på B", status == 302 and seen, f"POST {status}, set: {seen}")
         )
+        # The report's figures are refreshed by the task worker after a write; run it as the worker would.
+        python(env, "-m", "bench.refresh", timeout=600)
         report_after = session.get(b, "/rapporter/")[1]
         changed = report_before != report_after
         checks.append(("Rapportens tal på B følger ændringen på A", changed, f"ændret: {changed}"))
@@ -322,7 +337,7 @@ def measure(env: dict, backend: str, size: int, journeys: bool, two_servers: boo
             log(f"{backend} N={size}: mixed journeys on two servers, {JOURNEY_CLIENTS} clients")
             result["journeys"] = run_journeys(ports, inproc["journey"], JOURNEY_SECONDS, JOURNEY_CLIENTS)
             log(f"{backend} N={size}: scale-out checks")
-            result["scale_out"] = scale_out_checks(ports, inproc["journey"])
+            result["scale_out"] = scale_out_checks(env, ports, inproc["journey"])
     return result
 
 
@@ -358,10 +373,21 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f}"
 
 
-PAGE_TARGETS = {"dashboard": 15, "network": 15, "queue": 15, "report": 25, "api": 10}
-# Rows whose growth with N is expected: the export of every network has a target in seconds, and
-# the report's first view after a change computes every figure anew (the next views read the cache).
-INFORMATIVE = {"csv": "alle N rækker; mål < 3 s", "report_cold": "til oplysning"}
+PAGE_TARGETS = {
+    "dashboard": 10,
+    "dashboard_busiest": 10,
+    "network": 12,
+    "queue": 12,
+    "queue_decided": 12,
+    "report": 12,
+    "api": 8,
+}
+# The report's first view after a change has a target in seconds: it serves the latest computed
+# figures at once while they are refreshed in the background.
+SECONDS_TARGETS = {"csv": 3.0, "report_cold": 0.3}
+GROWTH_TARGET = 1.2
+# Rows whose growth with N is expected: the export of every network has a target in seconds.
+INFORMATIVE = {"csv": "alle N rækker; mål < 3 s"}
 
 
 def tables(results: list[dict], postgres_version: str) -> str:
@@ -390,8 +416,9 @@ def tables(results: list[dict], postgres_version: str) -> str:
             ratio = page["median"] / health["median"]
             target = PAGE_TARGETS.get(name)
             mark = "" if target is None else (" ✔" if ratio <= target else f" ✘ (mål ≤ {target})")
-            if name == "csv":
-                mark = " ✔" if page["median"] < 3 else " ✘ (mål < 3 s)"
+            if name in SECONDS_TARGETS:
+                limit = SECONDS_TARGETS[name]
+                mark = " ✔" if page["median"] <= limit else f" ✘ (mål ≤ {limit:g} s)".replace(".", ",")
             lines.append(
                 f"| {page['label']} | {ms(page['median'])} | {ms(page['p95'])} | {ratio:.1f}{mark} | "
                 f"{page['p95'] / health['p95']:.1f} | {result['queries'][name]} | "
@@ -417,7 +444,7 @@ def tables(results: list[dict], postgres_version: str) -> str:
     if len(SIZES) >= 2:
         small, large = min(SIZES), max(SIZES)
         lines += [
-            f"### Vækst: t(N = {large:,}) / t(N = {small:,}) (mål ≤ 1,5) og forespørgsler".replace(",", "."),
+            f"### Vækst: t(N = {large:,}) / t(N = {small:,}) (mål ≤ 1,2) og forespørgsler".replace(",", "."),
             "",
             "| side | " + " | ".join(f"{b}: median-vækst | {b}: forespørgsler" for b in backends) + " |",
             "|---|" + "---:|---:|" * len(backends),
@@ -438,7 +465,7 @@ def tables(results: list[dict], postgres_version: str) -> str:
                     cells += [f"{growth:.2f} ({INFORMATIVE[name]})", f"{queries_low} → {queries_high}"]
                     continue
                 cells += [
-                    f"{growth:.2f}{' ✔' if growth <= 1.5 else ' ✘'}",
+                    f"{growth:.2f}{' ✔' if growth <= GROWTH_TARGET else ' ✘'}",
                     f"{queries_low} → {queries_high}{' ✔' if same else ' ✘'}",
                 ]
             lines.append(f"| {results[0]['pages'][name]['label']} | " + " | ".join(cells) + " |")
@@ -480,7 +507,7 @@ def main() -> None:
             log("measuring SQLite only")
         for backend, server_url in backends:
             for size in SIZES:
-                name = f"bench_n{size}"
+                name = f"{DATABASE_PREFIX}n{size}"
                 if server_url:
                     url = postgres_database(server_url, name)
                     version = version or postgres_version(url)

@@ -135,6 +135,17 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT spends ~0.5 s compiling the report's and the export's queries, longer than
     # they take to run (docs/PERFORMANCE.md); a web app's short queries gain nothing from it.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # Database connection pool
+    # DATABASE_POOL=1: each process keeps a psycopg_pool of connections (Django's `pool` option)
+    # instead of one persistent connection; it pays off with threaded workers (gunicorn gthread),
+    # where a process serves several requests at once. Django requires CONN_MAX_AGE = 0 with it.
+    if os.environ.get("DATABASE_POOL") == "1":
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"]["OPTIONS"]["pool"] = {
+            "min_size": int(os.environ.get("DATABASE_POOL_MIN", "2")),
+            "max_size": int(os.environ.get("DATABASE_POOL_MAX", "8")),
+        }
+    # End of database connection pool
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # One cache for every app server: a table in the same database (created by `migrate`), never one
 # process's memory. It holds the report page's figures until something they count changes.

@@ -13,3 +13,6 @@ class NetworksConfig(AppConfig):
 
         # Revokes a user's API token when their password changes or they are deactivated.
         from networks.api import tokens  # noqa: F401
+
+        # Refreshes the report's figures in the background after a write it counts.
+        from networks.reporting import refresh  # noqa: F401

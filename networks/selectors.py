@@ -17,6 +17,7 @@ from django.db.models import (
     F,
     Max,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -76,10 +77,16 @@ def network_for_user(user, pk) -> Network:
 @dataclass
 class StartPage:
     """What a user's start page lists. Open networks come with their participants and meetings
-    (the page shows their findings and next meeting); closed ones show only title and status."""
+    (the page shows their findings and next meeting); closed ones show only title and status.
+
+    Every list is one page read one row past its end (that row says whether a next page follows,
+    without counting them all), so the page costs the same however long a user's history is."""
 
     mine_open: list[Network]
+    mine_open_has_next: bool
+    # Concluded, cancelled and rejected networks: the leader's history, newest first.
     mine_closed: list[Network]
+    mine_closed_has_next: bool
     awaiting_decision: list[Network]
     # One page of other leaders' open networks not waiting for Direktørforum, and whether more follow.
     other_open: list[Network]
@@ -90,42 +97,93 @@ class StartPage:
     shows_mine: bool
 
 
-def start_page(user, *, page: int, page_size: int) -> StartPage:
-    """Each role's start page: a leader's own networks; the cases waiting for Direktørforum that
-    the user may see; other leaders' open networks, `page_size` at a time (page from 1).
+@dataclass(frozen=True)
+class StartPages:
+    """Which page of each list on the start page (each from 1), and how many rows a page has."""
 
-    The page of others is chosen in the database, and only open networks are read with their
-    participants and meetings, so this costs three queries (plus the user's roles) however many
-    networks there are: the networks, their participants, their meetings."""
+    mine_open: int = 1
+    mine_closed: int = 1
+    other_open: int = 1
+    size: int = 25
+    history_size: int = 10
+
+
+def _page_of(rows: QuerySet, number: int, size: int) -> QuerySet:
+    """The primary keys of page `number` of `rows`, plus one row that tells whether a next page follows."""
+    first = (number - 1) * size
+    return rows.values("pk")[first : first + size + 1]
+
+
+def start_page(user, pages: StartPages = StartPages()) -> StartPage:
+    """Each role's start page: a leader's open networks and, apart, their closed ones; the cases
+    waiting for Direktørforum that the user may see; other leaders' open networks; each list a
+    page at a time.
+
+    The pages are chosen in the database and only open networks are read with their participants
+    and meetings, so this costs three queries (plus the user's roles) however many networks there
+    are and however many a leader has had: the networks, their participants, their meetings."""
     visible = networks_visible_to(user)
-    first = (page - 1) * page_size
-    # One row past the page says whether there is a next page, without counting them all.
-    others_open = (
+    mine = visible.filter(leader=user)
+    mine_open_page = _page_of(
+        mine.filter(status__in=OPEN_STATUSES).order_by("title", "pk"), pages.mine_open, pages.size
+    )
+    # The most recently changed first: what a leader looks back on is mostly what just ended.
+    mine_closed_page = _page_of(
+        mine.exclude(status__in=OPEN_STATUSES).order_by("-updated_at", "-pk"),
+        pages.mine_closed,
+        pages.history_size,
+    )
+    others_open_page = _page_of(
         visible.exclude(leader=user)
         .filter(status__in=OPEN_STATUSES)
         .exclude(status=Status.SUBMITTED)
-        .order_by("title", "pk")
-        .values("pk")[first : first + page_size + 1]
+        .order_by("title", "pk"),
+        pages.other_open,
+        pages.size,
     )
     networks = list(
-        visible.filter(Q(leader=user) | Q(status=Status.SUBMITTED) | Q(pk__in=others_open)).order_by(
-            "title", "pk"
-        )
+        visible.filter(
+            Q(pk__in=mine_open_page)
+            | Q(pk__in=mine_closed_page)
+            | Q(pk__in=others_open_page)
+            | (Q(status=Status.SUBMITTED) & ~Q(leader=user))
+        ).order_by("title", "pk")
     )
-    prefetch_related_objects([n for n in networks if n.status in OPEN_STATUSES], "participants", "meetings")
-    mine = [n for n in networks if n.leader_id == user.pk]
+    prefetch_related_objects(
+        [n for n in networks if n.status in OPEN_STATUSES],
+        "participants",
+        "meetings",
+        # The welfare rule asks whether a citizen attended a held meeting: which citizens attended
+        # each meeting, in one query for the page, instead of one per network and rule.
+        Prefetch(
+            "meetings__attendees",
+            queryset=Participant.objects.filter(actor_category=ActorCategory.CITIZEN).only("pk"),
+        ),
+    )
+    mine_open = [n for n in networks if n.leader_id == user.pk and n.status in OPEN_STATUSES]
+    mine_closed = sorted(
+        (n for n in networks if n.leader_id == user.pk and n.status not in OPEN_STATUSES),
+        key=lambda n: (n.updated_at, n.pk),
+        reverse=True,
+    )
     others = [n for n in networks if n.leader_id != user.pk]
     other_open = [n for n in others if n.status != Status.SUBMITTED]
     is_administrator, is_direktoerforum = roles.is_administrator(user), roles.is_direktoerforum(user)
     return StartPage(
-        mine_open=[n for n in mine if n.status in OPEN_STATUSES],
-        mine_closed=[n for n in mine if n.status not in OPEN_STATUSES],
+        mine_open=mine_open[: pages.size],
+        mine_open_has_next=len(mine_open) > pages.size,
+        mine_closed=mine_closed[: pages.history_size],
+        mine_closed_has_next=len(mine_closed) > pages.history_size,
         awaiting_decision=[n for n in others if n.status == Status.SUBMITTED],
-        other_open=other_open[:page_size],
-        other_open_has_next=len(other_open) > page_size,
+        other_open=other_open[: pages.size],
+        other_open_has_next=len(other_open) > pages.size,
         is_administrator=is_administrator,
         is_direktoerforum=is_direktoerforum,
-        shows_mine=roles.is_leader(user) or bool(mine) or not (is_administrator or is_direktoerforum),
+        shows_mine=(
+            roles.is_leader(user)
+            or bool(mine_open or mine_closed)
+            or not (is_administrator or is_direktoerforum)
+        ),
     )
 
 
@@ -279,10 +337,13 @@ def direktoerforum_concluded() -> QuerySet[Network]:
     )
 
 
-def recent_decisions(limit: int = 20) -> QuerySet[Decision]:
+def recent_decisions(limit: int = 20, *, page: int = 1) -> QuerySet[Decision]:
+    """Direktørforum's decisions, newest first: page `page` (from 1) of `limit`, plus one row that
+    says whether an older page follows."""
+    first = (page - 1) * limit
     return Decision.objects.select_related("network", "network__type", "decided_by").order_by(
         "-decided_at", "-pk"
-    )[:limit]
+    )[first : first + limit + 1]
 
 
 def case_history(network: Network):

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 
 from networks import services
-from networks.models import Network
+from networks.models import ActorCategory, MeetingStatus, Network
 from tests.factories import add_core, add_meetings, assert_sent_to_login, ready_to_start
 
 NEW_YEAR = datetime.datetime(2027, 1, 1, 12, 0, tzinfo=datetime.UTC)
@@ -67,7 +67,7 @@ def test_closed_networks_are_listed_apart(login, leader, draft_welfare, draft_le
     services.network_cancel(network=draft_learning, by=leader, comment="Droppet")
     response = login("leader").get("/")
     assert [row.network.title for row in response.context["my_closed"]] == ["Hvem er de frivillige?"]
-    assert "Afsluttede, afviste og annullerede" in response.content.decode()
+    assert "Vis afsluttede, afviste og annullerede netværk" in response.content.decode()
 
 
 @pytest.mark.parametrize("persona", ["leader", "outsider"])
@@ -107,10 +107,11 @@ def test_query_count_does_not_grow_with_networks(
         network = services.network_create(by=leader, type=welfare_type, title=f"N{number}", theme="T")
         add_core(network, size)
         add_meetings(network, size)
-    # session, user, user's groups (role), networks with type and leader, participants, meetings;
-    # a leader's follow-ups to answer (1 more: only those with networks of their own are asked);
+    # session, user, user's groups (role), networks with type and leader, participants, meetings,
+    # the citizens who attended each meeting (for the welfare rule; one for the page, not one per
+    # network); a leader's follow-ups to answer (1 more: only those with networks of their own);
     # an administrator's count of emails that could not be sent (1 more)
-    for persona, queries in (("leader", 7), ("administrator", 7)):
+    for persona, queries in (("leader", 8), ("administrator", 8)):
         client = login(persona)
         with django_assert_num_queries(queries):
             assert client.get("/").status_code == 200
@@ -139,3 +140,18 @@ ALL_TOOLS = ("/netvaerk/guide/", "/direktoerforum/", "/rapporter/", "/admin-vaer
 def test_the_menu_marks_the_persondata_page_as_current_for_an_administrator(db, login):
     page = login("administrator").get("/admin-vaerktoejer/persondata/").content.decode()
     assert 'href="/admin-vaerktoejer/persondata/" aria-current="page"' in page
+
+
+@pytest.mark.parametrize("size", [1, 3])
+def test_citizens_attendance_is_read_once_for_the_page(
+    login, leader, welfare_type, django_assert_num_queries, size
+):
+    for number in range(size):
+        network = services.network_create(by=leader, type=welfare_type, title=f"N{number}", theme="T")
+        (citizen,) = add_core(network, 1, category=ActorCategory.CITIZEN)
+        for meeting in add_meetings(network, 2, status=MeetingStatus.HELD):
+            meeting.attendees.add(citizen)
+    client = login("leader")
+    # as above: the held meetings' citizens come in the one attendance query
+    with django_assert_num_queries(8):
+        assert client.get("/").status_code == 200

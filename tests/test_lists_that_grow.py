@@ -2,13 +2,16 @@
 the start page's other open networks, Direktørforum's portfolio, and closed networks on a
 leader's start page (listed without their participants and meetings)."""
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from networks import services
-from networks.models import Network, Status
-from networks.views.direktoerforum import PORTFOLIO_PAGE_SIZE
+from networks.models import Decision, DecisionOutcome, Network, Status
+from networks.views.direktoerforum import DECISIONS_PAGE_SIZE, PORTFOLIO_PAGE_SIZE
 from networks.views.helpers import page_number
-from networks.views.leader import HOME_PAGE_SIZE
+from networks.views.leader import HISTORY_PAGE_SIZE, HOME_PAGE_SIZE
 from tests.factories import add_core, ready_to_start
 
 
@@ -137,3 +140,140 @@ def test_the_portfolio_comes_a_page_at_a_time(
         f"Innovation {n:02d}" for n in range(PORTFOLIO_PAGE_SIZE, PORTFOLIO_PAGE_SIZE + 2)
     ]
     assert second.context["portfolio_page"] == {"number": 2, "previous": 1, "next": None}
+
+
+# --- A leader's history on the start page ------------------------------------------------------
+
+
+def closed_networks(leader, learning_type, count):
+    """`count` cancelled networks, written straight in the database (their history is not the point)."""
+    return Network.objects.bulk_create(
+        Network(
+            type=learning_type, leader=leader, title=f"Lukket {n:02d}", theme="T", status=Status.CANCELLED
+        )
+        for n in range(count)
+    )
+
+
+@pytest.mark.parametrize("closed", [5, 60])
+def test_a_leaders_start_page_costs_the_same_queries_however_long_their_history(
+    login, leader, welfare_type, learning_type, closed, django_assert_num_queries
+):
+    welfare_networks(leader, welfare_type, 3)
+    closed_networks(leader, learning_type, closed)
+    client = login("leader")
+    for historik in ("1", "2"):
+        # session, user, the user's groups (role), the networks shown (this page of the leader's
+        # open ones and of their history) with type and leader, the open ones' participants, their
+        # meetings, the follow-ups to answer
+        with django_assert_num_queries(7):
+            assert client.get("/", {"historik": historik}).status_code == 200
+
+
+def test_a_leaders_history_comes_a_page_at_a_time_newest_first(login, leader, learning_type):
+    closed_networks(leader, learning_type, HISTORY_PAGE_SIZE + 2)
+    client = login("leader")
+
+    first = client.get("/")
+    second = client.get("/", {"historik": 2})
+
+    shown = [row.network.title for row in first.context["my_closed"]]
+    # bulk_create gives them the same time of change; the newest (highest id) first.
+    assert shown == [f"Lukket {n:02d}" for n in range(HISTORY_PAGE_SIZE + 1, 1, -1)]
+    assert first.context["my_closed_page"] == {"number": 1, "previous": None, "next": 2}
+    page = first.content.decode()
+    assert "<summary>Vis afsluttede, afviste og annullerede netværk</summary>" in page
+    assert "<details>" in page
+    assert 'href="?historik=2#historik"' in page
+    assert [row.network.title for row in second.context["my_closed"]] == ["Lukket 01", "Lukket 00"]
+    assert second.context["my_closed_page"] == {"number": 2, "previous": 1, "next": None}
+    # Paging through the history keeps it unfolded.
+    assert "<details open>" in second.content.decode()
+
+
+def test_a_leaders_open_networks_come_a_page_at_a_time(login, leader, welfare_type):
+    welfare_networks(leader, welfare_type, HOME_PAGE_SIZE + 1)
+    client = login("leader")
+
+    first = client.get("/")
+    second = client.get("/", {"egne": 2})
+
+    assert len(first.context["my_open"]) == HOME_PAGE_SIZE
+    assert first.context["my_open_page"] == {"number": 1, "previous": None, "next": 2}
+    assert [row.network.title for row in second.context["my_open"]] == [f"Netværk {HOME_PAGE_SIZE:02d}"]
+    assert "Tilbage til første side" in client.get("/", {"egne": 9}).content.decode()
+
+
+def test_a_leader_without_a_history_is_told_so(login, leader, welfare_type):
+    welfare_networks(leader, welfare_type, 1)
+
+    page = login("leader").get("/").content.decode()
+
+    assert "Tidligere netværk" in page
+    assert "Ingen af dine netværk er afsluttet, afvist eller annulleret endnu." in page
+
+
+def test_a_history_page_past_the_last_offers_the_way_back(login, leader, learning_type):
+    closed_networks(leader, learning_type, 2)
+
+    page = login("leader").get("/", {"historik": 7}).content.decode()
+
+    assert "Tilbage til de nyeste tidligere netværk" in page
+
+
+# --- Direktørforum's decisions -----------------------------------------------------------------
+
+
+def decided_cases(leader, direktoer, innovation_type, count):
+    """`count` rejected innovation networks, each with its decision, written straight in the database."""
+    networks = Network.objects.bulk_create(
+        Network(type=innovation_type, leader=leader, title=f"Sag {n:02d}", theme="T", status=Status.REJECTED)
+        for n in range(count)
+    )
+    start = timezone.make_aware(datetime.datetime(2027, 1, 4, 9))
+    return Decision.objects.bulk_create(
+        Decision(
+            network=network,
+            round=1,
+            outcome=DecisionOutcome.REJECTED,
+            comment="Passer ikke til strategien.",
+            decided_by=direktoer,
+            decided_at=start + datetime.timedelta(days=n),
+            meeting_date=(start + datetime.timedelta(days=n)).date(),
+        )
+        for n, network in enumerate(networks)
+    )
+
+
+@pytest.mark.parametrize("decided", [5, 60])
+def test_the_direktoerforum_page_costs_the_same_queries_however_many_decisions(
+    client, direktoer, leader, innovation_type, decided, django_assert_num_queries
+):
+    decided_cases(leader, direktoer, innovation_type, decided)
+    client.force_login(direktoer)
+    for page in ("1", "2"):
+        # as the portfolio test above, with an empty queue and portfolio
+        with django_assert_num_queries(8):
+            assert client.get("/direktoerforum/", {"beslutninger": page}).status_code == 200
+
+
+def test_direktoerforums_decisions_come_a_page_at_a_time_newest_first(
+    client, direktoer, leader, innovation_type
+):
+    decided_cases(leader, direktoer, innovation_type, DECISIONS_PAGE_SIZE + 1)
+    client.force_login(direktoer)
+
+    first = client.get("/direktoerforum/")
+    second = client.get("/direktoerforum/", {"beslutninger": 2})
+
+    assert [d.network.title for d in first.context["decisions"]] == [
+        f"Sag {n:02d}" for n in range(DECISIONS_PAGE_SIZE, 0, -1)
+    ]
+    assert first.context["decisions_page"] == {"number": 1, "previous": None, "next": 2}
+    assert 'href="?beslutninger=2#seneste"' in first.content.decode()
+    assert [d.network.title for d in second.context["decisions"]] == ["Sag 00"]
+    assert second.context["decisions_page"] == {"number": 2, "previous": 1, "next": None}
+    assert (
+        "Tilbage til de nyeste beslutninger"
+        in client.get("/direktoerforum/", {"beslutninger": 5}).content.decode()
+    )

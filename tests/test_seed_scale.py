@@ -12,7 +12,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from networks import roles, rules, services
-from networks.management.commands.seed_scale import STATUS_WEIGHTS
+from networks.management.commands.seed_scale import BUSIEST_LEADER_SHARE, STATUS_WEIGHTS
 from networks.models import (
     Decision,
     DecisionOutcome,
@@ -71,6 +71,11 @@ def test_leaders_direktoerforum_and_administrators_are_in_their_groups(seeded):
     assert all(roles.is_administrator(u) for u in User.objects.filter(username__startswith="administrator"))
     # The benchmark's dashboard leader leads a fixed share of the networks (25 from N = 100 on).
     assert Network.objects.filter(leader__username="leder01").count() == N // 4
+
+
+def test_the_busiest_leader_leads_their_share_of_the_networks(seeded):
+    # The benchmark's busiest leader: 2.5 % of N (250 at N = 10.000, more than any other leader).
+    assert Network.objects.filter(leader__username="leder02").count() == int(N * BUSIEST_LEADER_SHARE) == 1
 
 
 def test_the_networks_fields_are_valid_by_the_rules(seeded):

@@ -125,7 +125,7 @@ def titles(networks):
 
 
 def test_the_start_page_lists_a_directors_own_network_and_the_cases_waiting(direktoer, networks):
-    start = selectors.start_page(direktoer, page=1, page_size=25)
+    start = selectors.start_page(direktoer, selectors.StartPages(other_open=1, size=25))
     assert titles(start.mine_open) == ["Direktørens eget"]
     assert titles(start.awaiting_decision) == ["Fremtidens skole"]
     assert (start.other_open, start.is_direktoerforum, start.shows_mine) == ([], True, True)
@@ -135,8 +135,8 @@ def test_the_start_page_gives_an_administrator_other_leaders_open_networks_a_pag
     administrator, leader, networks
 ):
     services.network_cancel(network=networks["leader_learning"], by=leader, comment="Droppet.")
-    first = selectors.start_page(administrator, page=1, page_size=2)
-    second = selectors.start_page(administrator, page=2, page_size=2)
+    first = selectors.start_page(administrator, selectors.StartPages(other_open=1, size=2))
+    second = selectors.start_page(administrator, selectors.StartPages(other_open=2, size=2))
     # Open and not waiting for Direktørforum, by title; the cancelled one is on no page.
     assert titles(first.other_open) == ["Direktørens eget", "Frivillige mod ensomhed"]
     assert titles(second.other_open) == ["Klima på tværs", "Tryg i Hyldespjældet"]
@@ -147,6 +147,6 @@ def test_the_start_page_gives_an_administrator_other_leaders_open_networks_a_pag
 
 def test_the_start_page_keeps_a_leaders_closed_networks_apart(leader, networks):
     services.network_cancel(network=networks["leader_learning"], by=leader, comment="Droppet.")
-    start = selectors.start_page(leader, page=1, page_size=25)
+    start = selectors.start_page(leader, selectors.StartPages(other_open=1, size=25))
     assert titles(start.mine_open) == ["Frivillige mod ensomhed"]
     assert titles(start.mine_closed) == ["Hvem er de frivillige?"]

@@ -1,17 +1,20 @@
-"""The report page's figures, kept in the shared cache until something they count changes.
+"""The report's figures, kept in the shared cache and refreshed in the background.
 
-The cache is the database, so every app server sees the same. A cached value is used only while
-the data's version (`data_version`, the counted tables' highest ids) is the one it was computed
-for; nothing is written when data changes, so no write pays for the cache.
+The cache is the database, so every app server sees the same. The API's summary is used only
+while the data's version (`data_version`, the counted tables' highest ids) is the one it was
+computed for. The report page serves the latest computed figures at once, with the time they
+were computed, and has them computed again in the background when they are out of date
+(`networks.reporting.refresh`): nobody waits for the aggregation after a change.
 """
 
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import connection
-from django.utils import translation
+from django.utils import timezone, translation
 
 from networks.models import Decision, FollowUp, Meeting, Network, Participant, StatusChange
 from networks.reporting.figures import summary
@@ -24,7 +27,10 @@ PAGE_ROWS = 50
 # `data_version`); this is the longest they live regardless, for the changes it cannot see.
 CACHE_SECONDS = 15 * 60
 # Part of every cached key: change it when what `page_figures` or `cached_summary` caches changes shape.
-PAGE_FORMAT = 2
+PAGE_FORMAT = 3
+# The page's figures stay this long: a page served from them is refreshed in the background, so
+# they are only ever a stand-in until then, and a day without writes must not empty the cache.
+PAGE_SECONDS = 7 * 24 * 60 * 60
 
 
 def _version_sources() -> list[tuple[str, str]]:
@@ -83,19 +89,62 @@ def cached_summary(report_filter: ReportFilter, *, today: datetime.date) -> dict
     return _cached(_cache_key("summary", report_filter, today), lambda: summary(report_filter, today=today))
 
 
-def page_figures(report_filter: ReportFilter, *, today: datetime.date, build) -> dict:
-    """What the report page shows for `report_filter` on `today`: `build(figures, lengths)` of the
-    summary with its per-network lists cut to PAGE_ROWS rows (`lengths` has their full lengths),
-    through the shared cache."""
+@dataclass(frozen=True)
+class PageFigures:
+    """What the report page shows: the figures `build` made, when they were computed, and whether
+    they are out of date (the data or the day changed since; a refresh is then on its way)."""
 
-    def compute():
-        figures = summary(report_filter, today=today)
-        lengths = {
-            "meetings": len(figures["meetings"]["rows"]),
-            "core_stability": len(figures["core_stability"]),
-        }
-        figures["meetings"]["rows"] = figures["meetings"]["rows"][:PAGE_ROWS]
-        figures["core_stability"] = figures["core_stability"][:PAGE_ROWS]
-        return build(figures, lengths)
+    value: dict
+    computed_at: datetime.datetime
+    stale: bool
 
-    return _cached(_cache_key("report", report_filter, today), compute)
+
+def page_key_prefix() -> str:
+    return f"netvaerk:report:{PAGE_FORMAT}:"
+
+
+def _page_key(report_filter: ReportFilter, language: str) -> str:
+    # No day in the key: a new day serves yesterday's figures while today's are computed. The
+    # background refresh reads the language and the filter back from the key (`refresh.viewed_pages`).
+    return f"{page_key_prefix()}{language}:{report_filter.query_string()}"
+
+
+def compute_page_figures(report_filter: ReportFilter, *, today: datetime.date, build) -> dict:
+    """`build(figures, lengths)` of the summary with its per-network lists cut to PAGE_ROWS rows
+    (`lengths` has their full lengths), computed now and stored for the page."""
+    version = data_version()
+    figures = summary(report_filter, today=today)
+    lengths = {
+        "meetings": len(figures["meetings"]["rows"]),
+        "core_stability": len(figures["core_stability"]),
+    }
+    figures["meetings"]["rows"] = figures["meetings"]["rows"][:PAGE_ROWS]
+    figures["core_stability"] = figures["core_stability"][:PAGE_ROWS]
+    value = build(figures, lengths)
+    entry = {"version": version, "today": today, "computed_at": timezone.now(), "value": value}
+    cache.set(_page_key(report_filter, translation.get_language()), entry, PAGE_SECONDS)
+    return entry
+
+
+def _is_current(entry: dict, today: datetime.date) -> bool:
+    """Counts today's data: computed today, for this version of the data, and within CACHE_SECONDS
+    (for the changes the version cannot see)."""
+    fresh = timezone.now() - entry["computed_at"] <= datetime.timedelta(seconds=CACHE_SECONDS)
+    return fresh and entry["today"] == today and entry["version"] == data_version()
+
+
+def page_is_current(report_filter: ReportFilter, *, today: datetime.date) -> bool:
+    """Whether the stored page for `report_filter` (in the active language) counts today's data."""
+    entry = cache.get(_page_key(report_filter, translation.get_language()))
+    return entry is not None and _is_current(entry, today)
+
+
+def page_figures(report_filter: ReportFilter, *, today: datetime.date, build) -> PageFigures:
+    """The latest figures computed for `report_filter`, at once (stale-while-revalidate): when
+    the data or the day changed since, they are served as they are and marked stale, and the
+    caller has them refreshed in the background. Only a first-ever view computes them here."""
+    entry = cache.get(_page_key(report_filter, translation.get_language()))
+    if entry is None:
+        entry = compute_page_figures(report_filter, today=today, build=build)
+        return PageFigures(entry["value"], entry["computed_at"], stale=False)
+    return PageFigures(entry["value"], entry["computed_at"], stale=not _is_current(entry, today))

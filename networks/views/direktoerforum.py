@@ -61,6 +61,8 @@ def _case_rows(networks, today=None):
 
 # Approved and running innovation networks shown per page of the dashboard's portfolio.
 PORTFOLIO_PAGE_SIZE = 25
+# Decisions made, newest first, per page of the dashboard (?beslutninger=).
+DECISIONS_PAGE_SIZE = 20
 
 
 @require_GET
@@ -74,6 +76,9 @@ def dashboard(request):
     portfolio = selectors.with_rule_facts(
         selectors.direktoerforum_portfolio()[first : first + PORTFOLIO_PAGE_SIZE + 1]
     )
+    # Every decision ever made is history that only grows: a page at a time, too.
+    decisions_number = page_number(request.GET.get("beslutninger"))
+    decisions = list(selectors.recent_decisions(DECISIONS_PAGE_SIZE, page=decisions_number))
     return render(
         request,
         "networks/direktoerforum/dashboard.html",
@@ -84,7 +89,8 @@ def dashboard(request):
                 {"change_request": request_, "days_waiting": change_requests.days_waiting(request_)}
                 for request_ in selectors.change_requests_waiting()
             ],
-            "decisions": selectors.recent_decisions(),
+            "decisions": decisions[:DECISIONS_PAGE_SIZE],
+            "decisions_page": page_links(decisions_number, has_next=len(decisions) > DECISIONS_PAGE_SIZE),
             "portfolio": [(network, rules.progress(network)) for network in portfolio[:PORTFOLIO_PAGE_SIZE]],
             "portfolio_page": page_links(number, has_next=len(portfolio) > PORTFOLIO_PAGE_SIZE),
             **_concluded_portfolio(request),

@@ -43,6 +43,8 @@ from networks.views.helpers import REFUSED, call_service, ics_response, page_lin
 PAGE_SIZE = 25
 # Other leaders' open networks on the start page (administrators see every open network).
 HOME_PAGE_SIZE = 25
+# Closed networks on the start page: a short history, a page at a time.
+HISTORY_PAGE_SIZE = 10
 
 ACTION_LABELS = {
     rules.Action.SUBMIT: gettext_lazy("Indstil til Direktørforum"),
@@ -97,20 +99,30 @@ class ClosedRow:
 
 @require_GET
 def home(request):
-    """Each role's start page: a leader's own networks, blocking findings first; Direktørforum's
-    cases; every open network for administrators. What it lists is `selectors.start_page`."""
-    now, number = timezone.now(), page_number(request.GET.get("side"))
-    start = selectors.start_page(request.user, page=number, page_size=HOME_PAGE_SIZE)
+    """Each role's start page: a leader's open networks, blocking findings first, and their closed
+    ones as a history a page at a time; Direktørforum's cases; every open network for
+    administrators. What it lists is `selectors.start_page`."""
+    now = timezone.now()
+    pages = selectors.StartPages(
+        mine_open=page_number(request.GET.get("egne")),
+        mine_closed=page_number(request.GET.get("historik")),
+        other_open=page_number(request.GET.get("side")),
+        size=HOME_PAGE_SIZE,
+        history_size=HISTORY_PAGE_SIZE,
+    )
+    start = selectors.start_page(request.user, pages)
     return render(
         request,
         "networks/home.html",
         {
             # Networks with something blocking them come first: that is where the leader acts.
             "my_open": sorted((network_row(n, now) for n in start.mine_open), key=lambda r: not r.blocking),
+            "my_open_page": page_links(pages.mine_open, has_next=start.mine_open_has_next),
             "my_closed": [ClosedRow(n) for n in start.mine_closed],
+            "my_closed_page": page_links(pages.mine_closed, has_next=start.mine_closed_has_next),
             "awaiting_decision": [network_row(n, now) for n in start.awaiting_decision],
             "other_open": [network_row(n, now) for n in start.other_open],
-            "other_open_page": page_links(number, has_next=start.other_open_has_next),
+            "other_open_page": page_links(pages.other_open, has_next=start.other_open_has_next),
             "is_administrator": start.is_administrator,
             "is_direktoerforum": start.is_direktoerforum,
             "show_mine": start.shows_mine,

@@ -9,13 +9,13 @@ something else than asked for.
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseBadRequest
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from networks import forms, reporting, roles
-from networks.reporting import cache, charts, exports
+from networks.dates import long_datetime
+from networks.reporting import cache, exports, page, refresh
 
 
 def _require_administrator(user) -> None:
@@ -28,44 +28,20 @@ def overview(request):
     _require_administrator(request.user)
     form = forms.ReportFilterForm(data=request.GET)
     report_filter = reporting.ReportFilter.from_form(form)
-    captions = {
-        "type_status": _("Netværk fordelt på type og status"),
-        "per_month": _("Netværk startet og afsluttet pr. måned"),
-        "actors": _("Deltagere fordelt på aktørtype"),
-    }
-
-    def build(figures, lengths):
-        charts_ = {
-            "type_status": charts.type_status_chart(
-                figures["type_status"], table_caption=captions["type_status"]
-            ),
-            "per_month": charts.per_month_chart(figures["per_month"], table_caption=captions["per_month"]),
-            "actors": charts.actor_mix_chart(
-                figures["participants"]["categories"], table_caption=captions["actors"]
-            ),
-        }
-        # The figures' sections are rendered here, once per version of the data, and cached with
-        # the figures; each request renders only the page around them (the filter, the exports).
-        html = render_to_string(
-            "networks/reports/_figures.html",
-            {
-                "figures": figures,
-                "lengths": lengths,
-                "charts": charts_,
-                "captions": captions,
-                "page_rows": cache.PAGE_ROWS,
-            },
-        )
-        return {"figures": figures, "lengths": lengths, "figures_html": html}
-
-    page = cache.page_figures(report_filter, today=timezone.localdate(), build=build)
+    today = timezone.localdate()
+    shown = cache.page_figures(report_filter, today=today, build=page.build)
+    if shown.stale:
+        # Served at once as they are, with their time; the current figures follow in the background.
+        refresh.request_refresh(report_filter)
     return render(
         request,
         "networks/reports/overview.html",
         {
             "form": form,
             "report_filter": report_filter,
-            **page,
+            **shown.value,
+            "computed_at": long_datetime(shown.computed_at),
+            "figures_stale": shown.stale,
             "query_string": report_filter.query_string(),
         },
     )
