@@ -44,6 +44,7 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
+from networks import roles
 from networks.models import SignOnIdentity
 
 logger = logging.getLogger("netvaerk.security")
@@ -185,6 +186,13 @@ class SignOnBackend(OIDCAuthenticationBackend):
         managed = set(settings.OIDC_ROLE_MAP.values())
         user.groups.remove(*Group.objects.filter(name__in=managed - groups))
         user.groups.add(*Group.objects.filter(name__in=groups))
+        # The admin site lets in staff only; an administrator's role is what makes one staff here,
+        # so it comes and goes with the role (superuser is never given through the provider).
+        if roles.ADMINISTRATORS in managed:
+            is_staff = roles.ADMINISTRATORS in groups
+            if user.is_staff != is_staff:
+                user.is_staff = is_staff
+                user.save(update_fields=["is_staff"])
 
 
 class LocalPasswordBackend(ModelBackend):

@@ -89,6 +89,15 @@ def test_roles_follow_the_provider_at_every_login(client, db, provider):
     assert roles.is_direktoerforum(anna) and roles.is_administrator(anna)
     # A group the provider does not speak for is left alone.
     assert anna.groups.filter(name="Kaffeklub").exists()
+    # The administrator's role opens the admin site, and closes it again when it goes.
+    assert anna.is_staff and not anna.is_superuser
+    assert client.get("/admin/").status_code == 200
+
+    provider.control(roles={"anna": ["netvaerksleder"]})
+    client.logout()
+    sign_in(client, provider, "anna")
+    anna = get_user_model().objects.get(pk=anna.pk)
+    assert not anna.is_staff and not roles.is_administrator(anna)
 
 
 def test_a_person_is_their_subject_never_their_email_address(client, db, provider):
@@ -127,7 +136,7 @@ def test_a_role_removed_at_the_provider_stops_the_next_login(client, db, provide
     assert "_auth_user_id" not in client.session
 
 
-@pytest.mark.parametrize("fault", ["bad_signature", "wrong_audience", "expired"])
+@pytest.mark.parametrize("fault", ["bad_signature", "wrong_audience", "wrong_issuer", "expired"])
 def test_a_faulty_id_token_is_refused_with_a_danish_message(client, db, provider, fault):
     provider.control(fault=fault)
     response = sign_in(client, provider, "anna")

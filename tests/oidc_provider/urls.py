@@ -10,7 +10,7 @@ from tests.oidc_provider import validator
 
 @csrf_exempt
 def control(request):
-    """POST {"roles": {"anna": [...]}} or {"fault": "bad_signature" | "wrong_audience" | "expired" | ""}."""
+    """POST {"roles": {"anna": [...]}} or {"fault": "bad_signature" | "wrong_audience" | "wrong_issuer" | "expired" | ""}."""
     data = json.loads(request.body or b"{}")
     for username, roles in data.get("roles", {}).items():
         validator.PEOPLE[username]["roles"] = roles

@@ -56,6 +56,8 @@ class Validator(OAuth2Validator):
         claims, expiration = super().get_id_token_dictionary(token, token_handler, request)
         if FAULT["kind"] == "wrong_audience":
             claims["aud"] = "another-app"
+        if FAULT["kind"] == "wrong_issuer":
+            claims["iss"] = "https://another-provider.example/o"
         if FAULT["kind"] == "expired":
             past = datetime.datetime.now(tz=datetime.UTC) - datetime.timedelta(hours=2)
             claims["iat"] = int(past.timestamp())
