@@ -10,7 +10,8 @@ from tests.oidc_provider import validator
 
 @csrf_exempt
 def control(request):
-    """POST {"roles": {"anna": [...]}} or {"fault": "bad_signature" | "wrong_audience" | "wrong_issuer" | "expired" | ""}."""
+    """POST {"roles": {"anna": [...]}}, or {"fault": kind} to spoil the next ID tokens (kinds:
+    bad_signature, wrong_audience, wrong_issuer, expired; "" for none)."""
     data = json.loads(request.body or b"{}")
     for username, roles in data.get("roles", {}).items():
         validator.PEOPLE[username]["roles"] = roles
