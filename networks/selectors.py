@@ -192,6 +192,16 @@ def sees_audit_trail(user, network: Network) -> bool:
     return network.leader_id == user.pk or roles.is_administrator(user)
 
 
+def with_facts_of_rows(network: Network) -> Network:
+    """The network, with the rules' facts read once from its loaded participants and meetings
+    (`with_related`): for a page that asks the rules several things about one network (findings,
+    progress, checklist, next step), so the welfare rule's "a citizen attended a held meeting"
+    is read once instead of once per question. Only for reading: a change made after this is not
+    in the facts."""
+    network.rule_facts = RuleFacts.from_rows(network.participants.all(), network.meetings.all())
+    return network
+
+
 def with_rule_facts(networks: Iterable[Network]) -> list[Network]:
     """The networks, each with what the rules need of its participants and meetings, in two grouped
     queries: for lists of networks whose findings or progress are shown but not their people.

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 
 from networks import services
-from networks.models import Network
+from networks.models import ActorCategory, MeetingStatus, Network
 from tests.factories import add_core, add_meetings, assert_sent_to_login, ready_to_start, sprint_of
 
 MARCH_10 = datetime.datetime(2027, 3, 10, 12, 0, tzinfo=datetime.UTC)
@@ -164,6 +164,23 @@ def test_query_count_does_not_grow_with_participants_or_meetings(
     # the leader's "Historik": a page of audit rows from each of the four history tables
     with django_assert_num_queries(12):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("held", [1, 5])
+def test_the_citizens_attendance_is_read_once_however_many_rules_ask(
+    login, draft_welfare, url, django_assert_num_queries, held
+):
+    # The welfare rule "a citizen attended a held meeting" is asked by the findings, the progress,
+    # the checklist and the next step; the page reads the attendance once for all of them.
+    citizen = add_core(draft_welfare, 1, category=ActorCategory.CITIZEN)[0]
+    for meeting in add_meetings(draft_welfare, held, status=MeetingStatus.HELD):
+        meeting.attendees.set([citizen])
+    client = login("leader")
+    # the 12 above, one query for who attended the held meetings, and one for the attendance the
+    # "Historik" shows beside the meetings' own changes
+    with django_assert_num_queries(14):
+        page = client.get(url).content.decode()
+    assert "Inddrag borgere løbende" not in page
 
 
 # --- Accessibility groundwork on every leader page ------------------------------------------------

@@ -441,6 +441,7 @@ def _offers(network: Network, user) -> dict[str, bool]:
 @network_page()
 def network_detail(request, network):
     today = timezone.localdate()
+    selectors.with_facts_of_rows(network)
     decisions = list(network.decisions.select_related("decided_by"))
     participants = list(network.participants.all())
     current = [p for p in participants if p.left_on is None]
