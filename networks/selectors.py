@@ -17,15 +17,14 @@ from django.db.models import (
     F,
     Max,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
     When,
-    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce, Length, Trim, TruncDate
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from networks import roles, rules
@@ -119,9 +118,10 @@ def start_page(user, pages: StartPages = StartPages()) -> StartPage:
     waiting for Direktørforum that the user may see; other leaders' open networks; each list a
     page at a time.
 
-    The pages are chosen in the database and only open networks are read with their participants
-    and meetings, so this costs three queries (plus the user's roles) however many networks there
-    are and however many a leader has had: the networks, their participants, their meetings."""
+    The pages are chosen in the database and only open networks get the rules' facts and their next
+    meeting, so this costs four queries (plus the user's roles) however many networks there are,
+    however many a leader has had and however many people and meetings they have: the networks,
+    their participants and meetings grouped (`with_rule_facts`), their next meetings."""
     visible = networks_visible_to(user)
     mine = visible.filter(leader=user)
     mine_open_page = _page_of(
@@ -149,17 +149,8 @@ def start_page(user, pages: StartPages = StartPages()) -> StartPage:
             | (Q(status=Status.SUBMITTED) & ~Q(leader=user))
         ).order_by("title", "pk")
     )
-    prefetch_related_objects(
-        [n for n in networks if n.status in OPEN_STATUSES],
-        "participants",
-        "meetings",
-        # The welfare rule asks whether a citizen attended a held meeting: which citizens attended
-        # each meeting, in one query for the page, instead of one per network and rule.
-        Prefetch(
-            "meetings__attendees",
-            queryset=Participant.objects.filter(actor_category=ActorCategory.CITIZEN).only("pk"),
-        ),
-    )
+    # Open networks show their findings, progress and next meeting, not their people.
+    with_list_facts([n for n in networks if n.status in OPEN_STATUSES])
     mine_open = [n for n in networks if n.leader_id == user.pk and n.status in OPEN_STATUSES]
     mine_closed = sorted(
         (n for n in networks if n.leader_id == user.pk and n.status not in OPEN_STATUSES),
@@ -200,6 +191,24 @@ def with_facts_of_rows(network: Network) -> Network:
     in the facts."""
     network.rule_facts = RuleFacts.from_rows(network.participants.all(), network.meetings.all())
     return network
+
+
+def with_list_facts(networks: Iterable[Network], now: datetime.datetime | None = None) -> list[Network]:
+    """The networks as a list of them shows them (findings, progress, next meeting): the rules'
+    facts by grouped queries (`with_rule_facts`) and each network's next planned meeting as
+    `upcoming_meeting` (None when there is none), in three queries however many people and
+    meetings the networks have."""
+    networks = with_rule_facts(networks)
+    now = now or timezone.now()
+    upcoming: dict[int, Meeting] = {}
+    planned = Meeting.objects.filter(
+        network_id__in=[network.pk for network in networks], status=MeetingStatus.PLANNED, starts_at__gte=now
+    ).order_by("network_id", "starts_at", "pk")
+    for meeting in planned:
+        upcoming.setdefault(meeting.network_id, meeting)
+    for network in networks:
+        network.upcoming_meeting = upcoming.get(network.pk)
+    return networks
 
 
 def with_rule_facts(networks: Iterable[Network]) -> list[Network]:

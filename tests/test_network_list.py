@@ -1,9 +1,11 @@
 """The list at /netvaerk/: every network the user may see, filtered by type and status, paginated."""
 
+import datetime
+
 import pytest
 
 from networks import services
-from networks.models import Network, Status
+from networks.models import ActorCategory, MeetingStatus, Network, Status
 from networks.views.leader import PAGE_SIZE
 from tests.factories import add_core, add_meetings, assert_sent_to_login
 
@@ -104,6 +106,27 @@ def test_query_count_does_not_grow_with_networks_participants_or_meetings(
         add_meetings(network, size)
     assert Network.objects.count() == size
     client = login("administrator")
-    # session, user, groups, count, networks with type and leader, participants, meetings
-    with django_assert_num_queries(7):
+    # session, user, groups, count, networks with type and leader, their participants and meetings
+    # grouped for the rules, their next meetings
+    with django_assert_num_queries(8):
         assert client.get(URL, {"type": "learning"}).status_code == 200
+
+
+@pytest.mark.parametrize("size", [1, 4])
+def test_citizens_at_held_meetings_cost_no_query_per_network(
+    login, leader, welfare_type, django_assert_num_queries, size
+):
+    # The welfare rule "a citizen attended a held meeting" is read for the whole page at once.
+    for number in range(size):
+        network = services.network_create(by=leader, type=welfare_type, title=f"V{number}", theme="T")
+        citizen = add_core(network, 1, category=ActorCategory.CITIZEN)[0]
+        for meeting in add_meetings(network, 2, status=MeetingStatus.HELD):
+            meeting.attendees.set([citizen])
+        add_meetings(network, 1, first=datetime.date(2099, 1, 1))
+    client = login("leader")
+    with django_assert_num_queries(8):
+        response = client.get(URL)
+    rows = response.context["rows"]
+    assert len(rows) == size
+    assert all(row.next_meeting.starts_at.date() == datetime.date(2099, 1, 1) for row in rows)
+    assert all(row.network.rule_facts.citizen_attended_held for row in rows)

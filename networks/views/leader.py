@@ -73,19 +73,14 @@ class NetworkRow:
         return self.network.status in OPEN_STATUSES
 
 
-def _next_meeting(network: Network, now: datetime.datetime) -> Meeting | None:
-    upcoming = [m for m in network.meetings.all() if m.status == MeetingStatus.PLANNED and m.starts_at >= now]
-    return min(upcoming, key=lambda m: m.starts_at, default=None)
-
-
 def network_row(network: Network, now: datetime.datetime) -> NetworkRow:
-    """What the dashboard and the list show about one network, from its prefetched rows."""
+    """What the dashboard and the list show about one network, from `selectors.with_list_facts`."""
     today = timezone.localdate(now)
     return NetworkRow(
         network=network,
         findings=rules.findings(network, today=today),
         progress=rules.progress(network, today=today),
-        next_meeting=_next_meeting(network, now),
+        next_meeting=network.upcoming_meeting,
         sprint=planning.sprint_clock(network, today),
     )
 
@@ -143,7 +138,7 @@ def home(request):
 def network_list(request):
     """Every network the user may see, filtered by type and status, a page at a time."""
     form = NetworkFilterForm(request.GET or None)
-    networks = selectors.networks_visible_to(request.user).with_related().order_by("title", "pk")
+    networks = selectors.networks_visible_to(request.user).order_by("title", "pk")
     if form.is_bound and form.is_valid():
         if form.cleaned_data["type"]:
             networks = networks.filter(type__code=form.cleaned_data["type"])
@@ -151,10 +146,11 @@ def network_list(request):
             networks = networks.filter(status=form.cleaned_data["status"])
     page = Paginator(networks, PAGE_SIZE).get_page(request.GET.get("side"))
     now = timezone.now()
+    listed = selectors.with_list_facts(page, now)
     return render(
         request,
         "networks/network_list.html",
-        {"form": form, "page": page, "rows": [network_row(network, now) for network in page]},
+        {"form": form, "page": page, "rows": [network_row(network, now) for network in listed]},
     )
 
 
