@@ -11,6 +11,7 @@ All traffic goes to 127.0.0.1; every wait is bounded.
 from __future__ import annotations
 
 import http.client
+import os
 import re
 import secrets
 import socket
@@ -27,6 +28,10 @@ from typing import TextIO
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
+# How gunicorn serves: two sync workers, one per core (on two cores the fastest of those measured,
+# docs/PERFORMANCE.md); BENCH_GUNICORN_WORKERS to compare others, e.g.
+# "--worker-class gthread --workers 2 --threads 4".
+GUNICORN_WORKERS = os.environ.get("BENCH_GUNICORN_WORKERS", "--workers 2")
 HOST = "127.0.0.1"
 # The database names the rig may drop and create: never one it did not make itself. A prefix may
 # come before them (BENCH_DATABASE_PREFIX), so two checkouts on one server keep apart.
@@ -123,8 +128,8 @@ class Session:
                     self.cookies[name] = morsel.value
 
     def request(self, port: int, method: str, path: str, body: bytes | None = None, headers=None):
-        """(status, body bytes, seconds, response). A new connection per request, as gunicorn's
-        sync workers close it after each response."""
+        """(status, body bytes, seconds, response). A new connection per request, as a browser
+        opening the page afresh would."""
         headers = dict(headers or {})
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
@@ -164,7 +169,7 @@ def csrf_token(page: bytes | str) -> str:
 
 
 class Server:
-    """gunicorn with 2 workers on 127.0.0.1:port, ready once /healthz answers; stopped on exit,
+    """gunicorn (GUNICORN_WORKERS) on 127.0.0.1:port, ready once /healthz answers; stopped on exit,
     whatever happens. Its warnings go to `log_file`, or are kept to explain a failed start."""
 
     def __init__(self, env: dict, port: int, *, timeout: float = 120, log_file: Path | None = None):
@@ -177,8 +182,7 @@ class Server:
                 "netvaerk_site.wsgi",
                 "--bind",
                 f"{HOST}:{port}",
-                "--workers",
-                "2",
+                *GUNICORN_WORKERS.split(),
                 "--timeout",
                 str(round(timeout)),
                 "--log-level",

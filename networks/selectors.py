@@ -43,6 +43,7 @@ from networks.models import (
     Participant,
     ParticipantRole,
     Status,
+    StatusChange,
 )
 from networks.rules import RuleFacts
 
@@ -317,8 +318,11 @@ def core_attendance(network: Network) -> list[HeldMeetingAttendance] | None:
 
 
 def _with_submitted_at(networks: QuerySet[Network]) -> QuerySet[Network]:
+    """When each network was last submitted. A subquery per row rather than a join grouped by every
+    selected column, which made SQLite sort the networks' whole rows."""
+    submissions = StatusChange.objects.filter(network=OuterRef("pk"), to_status=Status.SUBMITTED)
     return networks.annotate(
-        submitted_at=Max("status_changes__changed_at", filter=Q(status_changes__to_status=Status.SUBMITTED))
+        submitted_at=Subquery(submissions.order_by("-changed_at").values("changed_at")[:1])
     )
 
 
