@@ -51,6 +51,22 @@ def test_every_seeded_network_has_the_same_findings_and_progress_either_way(db):
     assert {"commitments_missing", "too_few_meetings"} <= codes
 
 
+def test_findings_and_progress_together_are_the_two_asked_apart(db):
+    # The lists ask the rules once per network for both; the network page asks for each.
+    call_command("seed_scale", networks=120, seed=5, today=SEEDED_ON.isoformat(), stdout=io.StringIO())
+    networks = list(Network.objects.with_related())
+    progress_seen = set()
+    for today in (SEEDED_ON, SEEDED_ON + datetime.timedelta(days=45)):
+        for network in networks:
+            together = rules.findings_and_progress(network, today=today)
+            assert together == (rules.findings(network, today=today), rules.progress(network, today=today))
+            steps = rules.checklist(network, today=today)
+            assert together[1] == (sum(step.done for step in steps), len(steps))
+            progress_seen.add(together[1])
+    # Networks at every stage: none done, some done, all done.
+    assert len({done for done, _ in progress_seen}) >= 3
+
+
 def _at(day, hour, minute=0):
     return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=COPENHAGEN)
 

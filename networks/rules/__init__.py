@@ -79,6 +79,7 @@ __all__ = [
     "commitment_errors",
     "content_differs",
     "findings",
+    "findings_and_progress",
     "is_blank",
     "locked_in_place",
     "meeting_field_errors",
@@ -161,13 +162,23 @@ def findings(network: Network, *, today: datetime.date | None = None) -> list[Fi
     """
     if network.status not in OPEN_STATUSES:
         return []
+    return _shown(network, all_findings(network, today=today))
+
+
+def _shown(network: Network, every: list[Finding]) -> list[Finding]:
     relevant = set(next_actions(network))
-    shown = [
-        finding
-        for finding in all_findings(network, today=today)
-        if not finding.actions or relevant & set(finding.actions)
-    ]
+    shown = [finding for finding in every if not finding.actions or relevant & set(finding.actions)]
     return sorted(shown, key=lambda finding: finding.level != Level.BLOCKS)
+
+
+def findings_and_progress(
+    network: Network, *, today: datetime.date | None = None
+) -> tuple[list[Finding], tuple[int, int]]:
+    """`findings` and `progress` together, from one evaluation of the rules: for lists that show
+    both for every network."""
+    every = all_findings(network, today=today)
+    shown = _shown(network, every) if network.status in OPEN_STATUSES else []
+    return shown, _progress(network, every)
 
 
 # Findings that the Direktørforum's own decision resolves: telling the board that the board must
@@ -212,8 +223,14 @@ def checklist(network: Network, *, today: datetime.date | None = None) -> list[C
 
 def progress(network: Network, *, today: datetime.date | None = None) -> tuple[int, int]:
     """(steps done, steps in all), for a "4 af 6 trin" summary."""
-    steps = checklist(network, today=today)
-    return sum(1 for step in steps if step.done), len(steps)
+    return _progress(network, all_findings(network, today=today))
+
+
+def _progress(network: Network, every: list[Finding]) -> tuple[int, int]:
+    # A step is done unless a blocking finding with its code holds it open (as in `checklist`).
+    held_open = {f.code for f in every if f.blocks}
+    steps = spec_for(network.type).checklist
+    return sum(1 for step in steps if step.code not in held_open), len(steps)
 
 
 def sprint_change_errors(

@@ -76,10 +76,11 @@ class NetworkRow:
 def network_row(network: Network, now: datetime.datetime) -> NetworkRow:
     """What the dashboard and the list show about one network, from `selectors.with_list_facts`."""
     today = timezone.localdate(now)
+    findings, progress = rules.findings_and_progress(network, today=today)
     return NetworkRow(
         network=network,
-        findings=rules.findings(network, today=today),
-        progress=rules.progress(network, today=today),
+        findings=findings,
+        progress=progress,
         next_meeting=network.upcoming_meeting,
         sprint=planning.sprint_clock(network, today),
     )
@@ -438,6 +439,7 @@ def _offers(network: Network, user) -> dict[str, bool]:
 def network_detail(request, network):
     today = timezone.localdate()
     selectors.with_facts_of_rows(network)
+    findings, progress = rules.findings_and_progress(network, today=today)
     decisions = list(network.decisions.select_related("decided_by"))
     participants = list(network.participants.all())
     current = [p for p in participants if p.left_on is None]
@@ -453,8 +455,8 @@ def network_detail(request, network):
         "networks/network_detail.html",
         {
             "network": network,
-            "findings": rules.findings(network, today=today),
-            "progress": rules.progress(network, today=today),
+            "findings": findings,
+            "progress": progress,
             "checklist": _checklist(network, today),
             "timeline": planning.timeline(network, today, decisions),
             "sprint": planning.sprint_clock(network, today),
