@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from django.db.models import (
     Case,
     Count,
-    Exists,
     F,
     Max,
     OuterRef,
@@ -249,8 +248,13 @@ def with_rule_facts(networks: Iterable[Network]) -> list[Network]:
     days = defaultdict(list)
     held = defaultdict(int)
     citizen_attended = set()
-    citizen_attends = Meeting.attendees.through.objects.filter(
-        meeting=OuterRef("pk"), participant__actor_category=ActorCategory.CITIZEN
+    # One citizen who attended, or NULL: a scalar subquery run per meeting through the attendance
+    # table's index. As EXISTS, PostgreSQL hashed it instead, reading every attendance and every
+    # citizen (80 ms at N = 10,000, for a page's 200 meetings).
+    citizen_attends = Subquery(
+        Meeting.attendees.through.objects.filter(
+            meeting=OuterRef("pk"), participant__actor_category=ActorCategory.CITIZEN
+        ).values("participant_id")[:1]
     )
     meetings = (
         Meeting.objects.filter(network_id__in=ids)
@@ -259,7 +263,7 @@ def with_rule_facts(networks: Iterable[Network]) -> list[Network]:
             "network_id",
             TruncDate("starts_at"),  # the local day, as timezone.localdate
             "status",
-            Exists(citizen_attends),
+            citizen_attends,
         )
         .order_by("network_id", "starts_at")
     )
@@ -267,7 +271,7 @@ def with_rule_facts(networks: Iterable[Network]) -> list[Network]:
         days[network_id].append(day)
         if status == MeetingStatus.HELD:
             held[network_id] += 1
-            if with_citizen:
+            if with_citizen is not None:
                 citizen_attended.add(network_id)
     for network in networks:
         network.rule_facts = RuleFacts(
