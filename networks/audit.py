@@ -148,8 +148,10 @@ def _previous(model, row):
     return SimpleNamespace(history_id=row.previous_id, **values)
 
 
-def network_history(network: Network, *, limit: int) -> tuple[list[AuditEntry], int]:
-    """The latest `limit` entries of the network's trail, and how many there are in all."""
+def network_history(network: Network, *, limit: int, offset: int = 0) -> tuple[list[AuditEntry], int]:
+    """`limit` entries of the network's trail, newest first, from the `offset`th, and how many there
+    are in all: one query per history table (each reads its newest `offset + limit` rows, as any of
+    them can be on the page), one more for the attendance of changed meetings."""
     latest: list[tuple[type[models.Model], object]] = []
     total = 0
     for model in KINDS:
@@ -157,12 +159,12 @@ def network_history(network: Network, *, limit: int) -> tuple[list[AuditEntry], 
             _with_previous_values(model, _history_rows(model, network))
             # The window counts the table's rows for this network before the page is cut off.
             .annotate(table_total=Window(Count("pk")))
-            .order_by("-history_date", "-history_id")[:limit]
+            .order_by("-history_date", "-history_id")[: offset + limit]
         )
         total += rows[0].table_total if rows else 0
         latest.extend((model, row) for row in rows)
     latest.sort(key=lambda pair: (pair[1].history_date, pair[1].history_id), reverse=True)
-    latest = latest[:limit]
+    latest = latest[offset : offset + limit]
 
     previous = {(model, row.history_id): _previous(model, row) for model, row in latest}
     attendance = _attendance(latest, previous)

@@ -24,6 +24,7 @@ urlpatterns = [
     path("netvaerk/guide/", leader.guide_page, name="guide"),
     path("netvaerk/ny/", leader.network_create, name="create"),
     path("netvaerk/<int:pk>/", leader.network_detail, name="detail"),
+    path("netvaerk/<int:pk>/historik/", leader.network_audit_trail, name="audit_trail"),
     path("netvaerk/<int:pk>/rediger/", leader.network_edit, name="edit"),
     path("netvaerk/<int:pk>/type/", leader.network_change_type, name="change_type"),
     path("netvaerk/<int:pk>/kalender.ics", leader.network_calendar, name="calendar"),

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -446,10 +447,6 @@ def network_detail(request, network):
     actions = _actions(network, today)
     offers = _offers(network, request.user)
     counted = [m for m in network.meetings.all() if m.status != MeetingStatus.CANCELLED]
-    audit_trail = None
-    if selectors.sees_audit_trail(request.user, network):
-        entries, total = audit.network_history(network, limit=settings.AUDIT_HISTORY_ROWS)
-        audit_trail = {"entries": entries, "total": total}
     return render(
         request,
         "networks/network_detail.html",
@@ -480,8 +477,32 @@ def network_detail(request, network):
             "change_requests": change_requests.section(network, request.user),
             "status_changes": network.status_changes.select_related("changed_by"),
             "follow_ups": selectors.follow_up_rows(network, today),
-            # The audit trail ("Historik"): the leader's and the administrators' only.
-            "audit": audit_trail,
+            # The audit trail ("Historik") is a page of its own, linked for those who may see it.
+            "sees_audit_trail": selectors.sees_audit_trail(request.user, network),
+        },
+    )
+
+
+@require_GET
+@network_page()
+def network_audit_trail(request, network):
+    """The network's audit trail ("Historik"): every change to it, its participants, meetings and
+    decisions, with who and when, newest first, a page at a time (?side=). Its leader's and the
+    administrators' only; anyone else who may see the network gets 404, as for a network they
+    may not see."""
+    if not selectors.sees_audit_trail(request.user, network):
+        raise Http404
+    size = settings.AUDIT_HISTORY_ROWS
+    number = page_number(request.GET.get("side"))
+    first = (number - 1) * size
+    entries, total = audit.network_history(network, limit=size, offset=first)
+    return render(
+        request,
+        "networks/network_audit_trail.html",
+        {
+            "network": network,
+            "audit": {"entries": entries, "total": total, "first": first + 1, "last": first + len(entries)},
+            "page": page_links(number, has_next=number * size < total),
         },
     )
 

@@ -234,6 +234,7 @@ def _pages_for(persona: str, m) -> list[str]:
             f"/netvaerk/{welfare}/afslut/",
             f"/netvaerk/{welfare}/annuller/",
             f"/netvaerk/{learning}/",
+            f"/netvaerk/{learning}/historik/",
             f"/netvaerk/{learning}/moeder/ny/",
             f"/netvaerk/{learning}/moeder/planlaeg/",
             f"/netvaerk/{learning}/moeder/{meeting}/",

@@ -190,6 +190,9 @@ EXPECTED: dict[str, tuple[tuple, tuple]] = {
     # Registering: leaders and administrators (who may register on someone's behalf).
     "netvaerk/ny/": (row("login 200 200 403 200 login"), row("login 200 200 403 200 login")),
     "netvaerk/<int:pk>/": (SEE_NETWORK, PAGE_NO_POST),
+    # The audit trail: the leader's and the administrators' only; Direktørforum sees the network,
+    # not who changed what in it.
+    "netvaerk/<int:pk>/historik/": (row("login 200 404 404 200 login"), PAGE_NO_POST),
     "netvaerk/<int:pk>/rediger/": (LEADER_ONLY, LEADER_ONLY),
     # Another type: the approved network's page says only a draft may; a POST without a choice
     # comes back with the form's error.

@@ -1,6 +1,6 @@
 """The audit trail (django-simple-history): every create, change and delete of networks,
-participants, meetings and decisions, with who and when, shown as "Historik" on the network's page
-to its leader and to administrators."""
+participants, meetings and decisions, with who and when, shown as "Historik" on a page of its own
+(/netvaerk/<id>/historik/, linked from the network's page) to its leader and to administrators."""
 
 import datetime
 import re
@@ -21,8 +21,8 @@ def history_of(model, **filters):
     return list(model.history.filter(**filters).order_by("history_date", "history_id"))
 
 
-def page(client, network) -> str:
-    response = client.get(f"/netvaerk/{network.pk}/")
+def page(client, network, **query) -> str:
+    response = client.get(f"/netvaerk/{network.pk}/historik/", query)
     assert response.status_code == 200
     return response.content.decode()
 
@@ -122,7 +122,7 @@ def test_a_decision_has_one_history_row_and_still_refuses_change_and_deletion(
     assert [(row.history_type, row.outcome) for row in rows] == [("+", "approved")]
 
 
-# --- "Historik" on the network's page ----------------------------------------------------------------
+# --- "Historik", the trail's own page ------------------------------------------------------------------
 
 
 def test_the_leader_sees_the_history_with_who_did_what(client, leader, draft_welfare):
@@ -130,7 +130,7 @@ def test_the_leader_sees_the_history_with_who_did_what(client, leader, draft_wel
     services.participant_add(network=draft_welfare, by=leader, name="Grethe Hansen", actor_category="citizen")
     client.force_login(leader)
     section = historik(page(client, draft_welfare))
-    assert "<h2" in section and "Historik" in section
+    assert '<h1 class="h2" id="aendringer">Historik</h1>' in section
     assert "Deltager “Grethe Hansen” oprettet" in section
     assert "Netværket “Nyt navn” ændret" in section
     assert "Titel" in section
@@ -150,11 +150,33 @@ def test_an_administrator_sees_the_history(client, administrator, draft_welfare)
     assert "Historik" in historik(page(client, draft_welfare))
 
 
+def test_the_network_page_links_to_the_history_for_those_who_may_see_it(client, leader, draft_welfare):
+    client.force_login(leader)
+    html = client.get(f"/netvaerk/{draft_welfare.pk}/").content.decode()
+    assert f'<a href="/netvaerk/{draft_welfare.pk}/historik/">Se historikken' in html
+
+
 def test_direktoerforum_does_not_see_the_history(client, direktoer, submitted_innovation):
     client.force_login(direktoer)
-    html = page(client, submitted_innovation)
-    assert historik(html) == ""
-    assert "Historik" not in html
+    html = client.get(f"/netvaerk/{submitted_innovation.pk}/").content.decode()
+    assert "/historik/" not in html
+    # The network is Direktørforum's to see; its trail is not, and answers as if it did not exist.
+    assert client.get(f"/netvaerk/{submitted_innovation.pk}/historik/").status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["other_leader", "anonymous"])
+def test_no_one_else_reaches_the_history(client, draft_welfare, persona, other_leader):
+    if persona == "other_leader":
+        client.force_login(other_leader)
+        assert client.get(f"/netvaerk/{draft_welfare.pk}/historik/").status_code == 404
+    else:
+        response = client.get(f"/netvaerk/{draft_welfare.pk}/historik/")
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_the_history_rejects_post(client, leader, draft_welfare):
+    client.force_login(leader)
+    assert client.post(f"/netvaerk/{draft_welfare.pk}/historik/").status_code == 405
 
 
 def test_changes_without_a_user_are_shown_as_made_by_the_system(client, leader, draft_welfare):
@@ -167,16 +189,41 @@ def test_changes_without_a_user_are_shown_as_made_by_the_system(client, leader, 
 
 
 def test_the_page_shows_the_latest_entries_and_how_many_there_are(client, leader, draft_welfare):
-    for i in range(settings.AUDIT_HISTORY_ROWS + 10):
+    size = settings.AUDIT_HISTORY_ROWS
+    for i in range(size + 10):
         services.network_update(network=draft_welfare, by=leader, purpose=f"Formål {i}")
-    total = settings.AUDIT_HISTORY_ROWS + 11  # the creation and the changes
+    total = size + 11  # the creation and the changes
     client.force_login(leader)
     section = historik(page(client, draft_welfare))
-    assert f"De seneste {settings.AUDIT_HISTORY_ROWS} af {total} ændringer." in section
-    assert section.count("<tr>") == settings.AUDIT_HISTORY_ROWS + 1  # and the header row
-    entries, counted = audit.network_history(draft_welfare, limit=settings.AUDIT_HISTORY_ROWS)
+    assert f"Ændring 1–{size} af {total}, nyeste først." in section
+    assert section.count("<tr>") == size + 1  # and the header row
+    entries, counted = audit.network_history(draft_welfare, limit=size)
     assert counted == total
     assert entries[0].changes == ["Formål"]
+
+
+def test_the_whole_trail_comes_a_page_at_a_time(client, leader, draft_welfare):
+    size = settings.AUDIT_HISTORY_ROWS
+    for i in range(size + 10):
+        services.network_update(network=draft_welfare, by=leader, purpose=f"Formål {i}")
+    total = size + 11
+    client.force_login(leader)
+    first = historik(page(client, draft_welfare))
+    assert 'href="?side=2">Ældre</a>' in first and "Nyere" not in first
+    second = historik(page(client, draft_welfare, side=2))
+    assert f"Ændring {size + 1}–{total} af {total}, nyeste først." in second
+    assert second.count("<tr>") == 11 + 1
+    assert 'href="?side=1">Nyere</a>' in second and "Ældre" not in second
+    # The oldest entry, the creation, is last on the last page.
+    assert "Netværket “Frivillige mod ensomhed” oprettet" in second.rsplit("<tr>", 1)[1]
+    # Together the two pages are the whole trail, each entry once.
+    whole, _total = audit.network_history(draft_welfare, limit=total)
+    paged = audit.network_history(draft_welfare, limit=size)[0]
+    paged += audit.network_history(draft_welfare, limit=size, offset=size)[0]
+    assert paged == whole
+    # Past the end: an empty page says so and leads back; a malformed page number is page 1.
+    assert "Tilbage til de nyeste ændringer" in page(client, draft_welfare, side=9)
+    assert f"Ændring 1–{size} af {total}" in page(client, draft_welfare, side="x²")
 
 
 def test_the_history_costs_a_bounded_number_of_queries_however_long_it_is(
@@ -193,22 +240,30 @@ def test_the_history_costs_a_bounded_number_of_queries_however_long_it_is(
 
     client.force_login(leader)
     small, large = network_with(1), network_with(40)
-    client.get(f"/netvaerk/{small.pk}/")
-    # The page's own queries (session, user, groups, network, participants, meetings, decisions,
-    # status changes), then the history: a page of rows from each of the four history tables, each
-    # row with the values before it from the same query; no attendance (no meeting changed).
-    with django_assert_num_queries(12):
-        client.get(f"/netvaerk/{small.pk}/")
-    with django_assert_num_queries(12):
-        client.get(f"/netvaerk/{large.pk}/")
+    client.get(f"/netvaerk/{small.pk}/historik/")
+    # session, user, groups, the network with its participants and meetings, then a page of rows
+    # from each of the four history tables, each row with the values before it from the same
+    # query; no attendance (no meeting changed)
+    with django_assert_num_queries(10):
+        client.get(f"/netvaerk/{small.pk}/historik/")
+    with django_assert_num_queries(10):
+        client.get(f"/netvaerk/{large.pk}/historik/")
+    with django_assert_num_queries(10):
+        client.get(f"/netvaerk/{large.pk}/historik/", {"side": 3})
     # A changed meeting on the page adds the attendance, once, however many meetings changed.
     start = timezone.make_aware(datetime.datetime(2027, 2, 1, 9))
     for i in range(3):
         meeting = services.meeting_create(network=large, by=leader, title=f"Møde {i}", starts_at=start)
         services.meeting_update(meeting=meeting, by=leader, attendees=list(large.participants.all()[:2]))
-    with django_assert_num_queries(13):
-        page = client.get(f"/netvaerk/{large.pk}/").content.decode()
-    assert page.count("Fremmødte") >= 3
+    with django_assert_num_queries(11):
+        html = client.get(f"/netvaerk/{large.pk}/historik/").content.decode()
+    assert html.count("Fremmødte") >= 3
+    # The network's own page reads none of the trail: the same queries with a long history as with
+    # a short one.
+    with django_assert_num_queries(8):
+        client.get(f"/netvaerk/{small.pk}/")
+    with django_assert_num_queries(8):
+        client.get(f"/netvaerk/{large.pk}/")
 
 
 def test_the_attendance_of_a_meeting_shows_as_changed(client, leader, draft_learning):
