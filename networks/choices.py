@@ -35,6 +35,18 @@ STATUS_IN_SENTENCE = {
     Status.CANCELLED: _("annulleret"),
 }
 
+# The colour of a status's badge on the pages (Bootstrap's classes); the badge always carries the
+# status's word too, never the colour alone.
+STATUS_BADGE = {
+    Status.DRAFT: "text-bg-secondary",
+    Status.SUBMITTED: "text-bg-info",
+    Status.APPROVED: "text-bg-primary",
+    Status.REJECTED: "text-bg-danger",
+    Status.ACTIVE: "text-bg-success",
+    Status.CONCLUDED: "text-bg-dark",
+    Status.CANCELLED: "text-bg-danger",
+}
+
 
 # States in which the network's content may still change, and those that can be cancelled.
 EDITABLE_STATUSES = (Status.DRAFT, Status.APPROVED, Status.ACTIVE)

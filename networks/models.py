@@ -24,6 +24,7 @@ from networks.choices import (  # noqa: F401 (the vocabularies are part of the m
     APPROVED_STATUSES,
     EDITABLE_STATUSES,
     OPEN_STATUSES,
+    STATUS_BADGE,
     STATUS_IN_SENTENCE,
     ActorCategory,
     ChangeRequestStatus,
@@ -310,6 +311,12 @@ class Network(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATUSES
+
+    @property
+    def status_badge(self) -> str:
+        """The colour class of the status's badge (a dictionary look-up, not a chain of template
+        comparisons: lists show it for every row)."""
+        return STATUS_BADGE.get(self.status, "text-bg-danger")
 
     @property
     def status_text(self) -> str:

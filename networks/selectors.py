@@ -113,15 +113,15 @@ def _page_of(rows: QuerySet, number: int, size: int) -> QuerySet:
     return rows.values("pk")[first : first + size + 1]
 
 
-def start_page(user, pages: StartPages = StartPages()) -> StartPage:
+def start_page(user, pages: StartPages = StartPages(), now: datetime.datetime | None = None) -> StartPage:
     """Each role's start page: a leader's open networks and, apart, their closed ones; the cases
     waiting for Direktørforum that the user may see; other leaders' open networks; each list a
     page at a time.
 
-    The pages are chosen in the database and only open networks get the rules' facts and their next
-    meeting, so this costs four queries (plus the user's roles) however many networks there are,
-    however many a leader has had and however many people and meetings they have: the networks,
-    their participants and meetings grouped (`with_rule_facts`), their next meetings."""
+    The pages are chosen in the database and only open networks get the rules' facts, so this costs
+    three queries (plus the user's roles) however many networks there are, however many a leader
+    has had and however many people and meetings they have: the networks with their next meetings
+    (`with_next_meeting`), their participants and meetings grouped (`with_rule_facts`)."""
     visible = networks_visible_to(user)
     mine = visible.filter(leader=user)
     mine_open_page = _page_of(
@@ -141,16 +141,15 @@ def start_page(user, pages: StartPages = StartPages()) -> StartPage:
         pages.other_open,
         pages.size,
     )
-    networks = list(
-        visible.filter(
-            Q(pk__in=mine_open_page)
-            | Q(pk__in=mine_closed_page)
-            | Q(pk__in=others_open_page)
-            | (Q(status=Status.SUBMITTED) & ~Q(leader=user))
-        ).order_by("title", "pk")
-    )
-    # Open networks show their findings, progress and next meeting, not their people.
-    with_list_facts([n for n in networks if n.status in OPEN_STATUSES])
+    shown = visible.filter(
+        Q(pk__in=mine_open_page)
+        | Q(pk__in=mine_closed_page)
+        | Q(pk__in=others_open_page)
+        | (Q(status=Status.SUBMITTED) & ~Q(leader=user))
+    ).order_by("title", "pk")
+    networks = list(with_next_meeting(shown, now or timezone.now()))
+    # Open networks show their findings and progress, not their people.
+    with_rule_facts([n for n in networks if n.status in OPEN_STATUSES])
     mine_open = [n for n in networks if n.leader_id == user.pk and n.status in OPEN_STATUSES]
     mine_closed = sorted(
         (n for n in networks if n.leader_id == user.pk and n.status not in OPEN_STATUSES),
@@ -193,22 +192,32 @@ def with_facts_of_rows(network: Network) -> Network:
     return network
 
 
-def with_list_facts(networks: Iterable[Network], now: datetime.datetime | None = None) -> list[Network]:
-    """The networks as a list of them shows them (findings, progress, next meeting): the rules'
-    facts by grouped queries (`with_rule_facts`) and each network's next planned meeting as
-    `upcoming_meeting` (None when there is none), in three queries however many people and
-    meetings the networks have."""
-    networks = with_rule_facts(networks)
-    now = now or timezone.now()
-    upcoming: dict[int, Meeting] = {}
+@dataclass(frozen=True)
+class NextMeeting:
+    """What a list of networks shows of a network's next planned meeting."""
+
+    starts_at: datetime.datetime
+    title: str
+
+    @classmethod
+    def of(cls, network: Network) -> "NextMeeting | None":
+        """From `with_next_meeting`'s annotations; None when no meeting is planned."""
+        if network.next_meeting_at is None:
+            return None
+        return cls(network.next_meeting_at, network.next_meeting_title)
+
+
+def with_next_meeting(networks: QuerySet[Network], now: datetime.datetime) -> QuerySet[Network]:
+    """Each network with the start and title of its next planned meeting (`next_meeting_at`,
+    `next_meeting_title`; None when none is planned): subqueries in the networks' own query,
+    through the meetings' (network, start) index, instead of a query of every planned meeting."""
     planned = Meeting.objects.filter(
-        network_id__in=[network.pk for network in networks], status=MeetingStatus.PLANNED, starts_at__gte=now
-    ).order_by("network_id", "starts_at", "pk")
-    for meeting in planned:
-        upcoming.setdefault(meeting.network_id, meeting)
-    for network in networks:
-        network.upcoming_meeting = upcoming.get(network.pk)
-    return networks
+        network=OuterRef("pk"), status=MeetingStatus.PLANNED, starts_at__gte=now
+    ).order_by("starts_at", "pk")
+    return networks.annotate(
+        next_meeting_at=Subquery(planned.values("starts_at")[:1]),
+        next_meeting_title=Subquery(planned.values("title")[:1]),
+    )
 
 
 def with_rule_facts(networks: Iterable[Network]) -> list[Network]:

@@ -106,9 +106,9 @@ def test_query_count_does_not_grow_with_networks_participants_or_meetings(
         add_meetings(network, size)
     assert Network.objects.count() == size
     client = login("administrator")
-    # session, user, groups, count, networks with type and leader, their participants and meetings
-    # grouped for the rules, their next meetings
-    with django_assert_num_queries(8):
+    # session, user, groups, count, networks with type, leader and next meeting, their participants
+    # and meetings grouped for the rules
+    with django_assert_num_queries(7):
         assert client.get(URL, {"type": "learning"}).status_code == 200
 
 
@@ -124,9 +124,21 @@ def test_citizens_at_held_meetings_cost_no_query_per_network(
             meeting.attendees.set([citizen])
         add_meetings(network, 1, first=datetime.date(2099, 1, 1))
     client = login("leader")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(URL)
     rows = response.context["rows"]
     assert len(rows) == size
     assert all(row.next_meeting.starts_at.date() == datetime.date(2099, 1, 1) for row in rows)
     assert all(row.network.rule_facts.citizen_attended_held for row in rows)
+
+
+def test_every_status_has_its_badge_with_its_word(login, leader, welfare_type):
+    from networks.choices import STATUS_BADGE
+
+    assert set(STATUS_BADGE) == set(Status)
+    network = services.network_create(by=leader, type=welfare_type, title="Farver", theme="T")
+    client = login("leader")
+    for status, colour in [(Status.DRAFT, "text-bg-secondary"), (Status.CANCELLED, "text-bg-danger")]:
+        Network.objects.filter(pk=network.pk).update(status=status)
+        page = client.get(URL).content.decode()
+        assert f'<span class="badge rounded-pill {colour}">{status.label}</span>' in page

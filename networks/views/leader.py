@@ -29,7 +29,6 @@ from networks.forms import GuideForm, NetworkFilterForm, NetworkForm, TypeChoice
 from networks.models import (
     OPEN_STATUSES,
     ActorCategory,
-    Meeting,
     MeetingStatus,
     Network,
     NetworkType,
@@ -62,7 +61,7 @@ class NetworkRow:
     network: Network
     findings: list[rules.Finding]
     progress: tuple[int, int]
-    next_meeting: Meeting | None
+    next_meeting: selectors.NextMeeting | None
     sprint: planning.SprintClock | None
 
     @property
@@ -75,14 +74,15 @@ class NetworkRow:
 
 
 def network_row(network: Network, now: datetime.datetime) -> NetworkRow:
-    """What the dashboard and the list show about one network, from `selectors.with_list_facts`."""
+    """What the dashboard and the list show about one network: from `selectors.with_rule_facts` and
+    `selectors.with_next_meeting`."""
     today = timezone.localdate(now)
     findings, progress = rules.findings_and_progress(network, today=today)
     return NetworkRow(
         network=network,
         findings=findings,
         progress=progress,
-        next_meeting=network.upcoming_meeting,
+        next_meeting=selectors.NextMeeting.of(network),
         sprint=planning.sprint_clock(network, today),
     )
 
@@ -107,7 +107,7 @@ def home(request):
         size=HOME_PAGE_SIZE,
         history_size=HISTORY_PAGE_SIZE,
     )
-    start = selectors.start_page(request.user, pages)
+    start = selectors.start_page(request.user, pages, now)
     return render(
         request,
         "networks/home.html",
@@ -140,15 +140,18 @@ def home(request):
 def network_list(request):
     """Every network the user may see, filtered by type and status, a page at a time."""
     form = NetworkFilterForm(request.GET or None)
-    networks = selectors.networks_visible_to(request.user).order_by("title", "pk")
+    now = timezone.now()
+    networks = selectors.with_next_meeting(
+        selectors.networks_visible_to(request.user).order_by("title", "pk"), now
+    )
     if form.is_bound and form.is_valid():
         if form.cleaned_data["type"]:
             networks = networks.filter(type__code=form.cleaned_data["type"])
         if form.cleaned_data["status"]:
             networks = networks.filter(status=form.cleaned_data["status"])
     page = Paginator(networks, PAGE_SIZE).get_page(request.GET.get("side"))
-    now = timezone.now()
-    listed = selectors.with_list_facts(page, now)
+    # The page shows findings and progress, not people: the rules' facts by grouped queries.
+    listed = selectors.with_rule_facts(page)
     return render(
         request,
         "networks/network_list.html",
