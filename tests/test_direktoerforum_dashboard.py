@@ -256,12 +256,12 @@ def _fill(leader, direktoer, innovation_type, count):
 
 
 # session, user, the user's groups (role check),
-# queue: networks with type and leader (and submitted_at), their participants, their meetings,
+# the portfolio's page and the queue: networks with type and leader (the queue's with submitted_at),
+# the participants and meetings of both grouped for the rules (two queries for the two lists),
 # waiting change requests with network, type, leader and requester,
 # decided cases with network, type and decider,
-# portfolio: networks with type and leader, their participants, their meetings,
 # the concluded innovation networks (their follow-ups only when there are any)
-DASHBOARD_QUERIES = 12
+DASHBOARD_QUERIES = 10
 
 
 @pytest.mark.parametrize("count", [1, 4])

@@ -72,10 +72,11 @@ def dashboard(request):
     # shown says whether there is a next page, without counting them all).
     number = page_number(request.GET.get("portefoelje"))
     first = (number - 1) * PORTFOLIO_PAGE_SIZE
-    # The dashboard shows findings and progress, not people: the rules' facts by grouped queries.
-    portfolio = selectors.with_rule_facts(
-        selectors.direktoerforum_portfolio()[first : first + PORTFOLIO_PAGE_SIZE + 1]
-    )
+    portfolio = list(selectors.direktoerforum_portfolio()[first : first + PORTFOLIO_PAGE_SIZE + 1])
+    queue = list(selectors.direktoerforum_queue())
+    # The dashboard shows findings and progress, not people: the rules' facts of the queue and the
+    # portfolio together, by grouped queries.
+    selectors.with_rule_facts(queue + portfolio)
     # Every decision ever made is history that only grows: a page at a time, too.
     decisions_number = page_number(request.GET.get("beslutninger"))
     decisions = list(selectors.recent_decisions(DECISIONS_PAGE_SIZE, page=decisions_number))
@@ -83,7 +84,7 @@ def dashboard(request):
         request,
         "networks/direktoerforum/dashboard.html",
         {
-            "queue": _case_rows(selectors.with_rule_facts(selectors.direktoerforum_queue())),
+            "queue": _case_rows(queue),
             # Change requests beside the cases, the longest-waiting first.
             "change_requests": [
                 {"change_request": request_, "days_waiting": change_requests.days_waiting(request_)}
