@@ -298,7 +298,7 @@ def test_the_core_attendance_costs_one_query_whatever_the_number_of_meetings(
     for meeting in active_learning.meetings.all():
         meeting.attendees.set(core_of(active_learning)[:2])
     client = login("leader")
-    # The network page's 12 (tests/test_network_detail.py), the history's changes of attendees
-    # (there are some here), and who attended the held meetings: one query for all of them.
-    with django_assert_num_queries(14):
+    # The network page's 8 (tests/test_network_detail.py) and who attended the held meetings: one
+    # query for all of them.
+    with django_assert_num_queries(9):
         assert client.get(active_learning.get_absolute_url()).status_code == 200
