@@ -34,10 +34,14 @@ ADMINISTRATOR = "administrator01"
 
 
 def _network_page_target() -> Network:
-    """The dashboard leader's first running network (the page a leader opens most), else any open one."""
+    """The dashboard leader's first running learning network (the page a leader opens most; the
+    same type at every N, so the query counts compare like with like: a learning network's page
+    reads its core's attendance, an innovation network's its change requests), else any running
+    or open one."""
     mine = Network.objects.filter(leader__username=DASHBOARD_LEADER).order_by("pk")
     return (
-        mine.filter(status=Status.ACTIVE).first()
+        mine.filter(status=Status.ACTIVE, type__code="learning").first()
+        or mine.filter(status=Status.ACTIVE).first()
         or mine.filter(status__in=OPEN_STATUSES).first()
         or mine.first()
     )
