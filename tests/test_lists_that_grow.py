@@ -278,3 +278,21 @@ def test_direktoerforums_decisions_come_a_page_at_a_time_newest_first(
         "Tilbage til de nyeste beslutninger"
         in client.get("/direktoerforum/", {"beslutninger": 5}).content.decode()
     )
+
+
+def test_a_pager_keeps_the_other_lists_pages_and_escapes_its_address(rf):
+    from django.template import Context, Template
+
+    request = rf.get("/", {"beslutninger": "3", "q": "a&b"})
+    rendered = Template(
+        '{% load pages %}{% include "networks/_pager.html" with page=page key="portefoelje" '
+        'anchor="portefoelje" label="Sider" back="Forrige" forward="Næste" %}'
+    ).render(Context({"request": request, "page": {"number": 2, "previous": 1, "next": 3}}))
+    assert 'href="?beslutninger=3&amp;q=a%26b&amp;portefoelje=1#portefoelje">Forrige</a>' in rendered
+    assert 'href="?beslutninger=3&amp;q=a%26b&amp;portefoelje=3#portefoelje">Næste</a>' in rendered
+    assert '<nav aria-label="Sider">' in rendered and "Side 2" in rendered
+    # A single page has no pager at all.
+    alone = Template('{% include "networks/_pager.html" with page=page key="side" %}').render(
+        Context({"request": request, "page": {"number": 1, "previous": None, "next": None}})
+    )
+    assert alone.strip() == ""
