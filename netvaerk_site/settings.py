@@ -395,7 +395,7 @@ AXES_VERBOSE = False
 # GDPR: participants of a network concluded or cancelled this many months ago are anonymised by
 # `manage.py apply_retention` (run daily); the privacy notice states the same period.
 PARTICIPANT_RETENTION_MONTHS = int(os.environ.get("PARTICIPANT_RETENTION_MONTHS", "24"))
-# The audit trail ("Historik") on a network's page shows this many latest changes.
+# The audit trail ("Historik", /netvaerk/<id>/historik/) shows this many changes a page.
 AUDIT_HISTORY_ROWS = 25
 # The admin shows each object's history but never reverts to an old version: that would change
 # status and content behind the services' and the rules' back.
