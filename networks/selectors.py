@@ -75,8 +75,9 @@ def network_for_user(user, pk) -> Network:
 
 @dataclass
 class StartPage:
-    """What a user's start page lists. Open networks come with their participants and meetings
-    (the page shows their findings and next meeting); closed ones show only title and status.
+    """What a user's start page lists. Open networks come with the rules' facts and their next
+    meeting (the page shows their findings, progress and next meeting); closed ones show only
+    title and status.
 
     Every list is one page read one row past its end (that row says whether a next page follows,
     without counting them all), so the page costs the same however long a user's history is."""
@@ -107,10 +108,11 @@ class StartPages:
     history_size: int = 10
 
 
-def _page_of(rows: QuerySet, number: int, size: int) -> QuerySet:
-    """The primary keys of page `number` of `rows`, plus one row that tells whether a next page follows."""
+def page_of(rows: QuerySet, number: int, size: int) -> QuerySet:
+    """Page `number` (from 1) of `rows`, `size` rows, plus one row that tells whether a next page
+    follows – without counting them all."""
     first = (number - 1) * size
-    return rows.values("pk")[first : first + size + 1]
+    return rows[first : first + size + 1]
 
 
 def start_page(user, pages: StartPages = StartPages(), now: datetime.datetime | None = None) -> StartPage:
@@ -124,20 +126,23 @@ def start_page(user, pages: StartPages = StartPages(), now: datetime.datetime | 
     (`with_next_meeting`), their participants and meetings grouped (`with_rule_facts`)."""
     visible = networks_visible_to(user)
     mine = visible.filter(leader=user)
-    mine_open_page = _page_of(
-        mine.filter(status__in=OPEN_STATUSES).order_by("title", "pk"), pages.mine_open, pages.size
+    mine_open_page = page_of(
+        mine.filter(status__in=OPEN_STATUSES).order_by("title", "pk").values("pk"),
+        pages.mine_open,
+        pages.size,
     )
     # The most recently changed first: what a leader looks back on is mostly what just ended.
-    mine_closed_page = _page_of(
-        mine.exclude(status__in=OPEN_STATUSES).order_by("-updated_at", "-pk"),
+    mine_closed_page = page_of(
+        mine.exclude(status__in=OPEN_STATUSES).order_by("-updated_at", "-pk").values("pk"),
         pages.mine_closed,
         pages.history_size,
     )
-    others_open_page = _page_of(
+    others_open_page = page_of(
         visible.exclude(leader=user)
         .filter(status__in=OPEN_STATUSES)
         .exclude(status=Status.SUBMITTED)
-        .order_by("title", "pk"),
+        .order_by("title", "pk")
+        .values("pk"),
         pages.other_open,
         pages.size,
     )
@@ -376,10 +381,8 @@ def direktoerforum_concluded() -> QuerySet[Network]:
 def recent_decisions(limit: int = 20, *, page: int = 1) -> QuerySet[Decision]:
     """Direktørforum's decisions, newest first: page `page` (from 1) of `limit`, plus one row that
     says whether an older page follows."""
-    first = (page - 1) * limit
-    return Decision.objects.select_related("network", "network__type", "decided_by").order_by(
-        "-decided_at", "-pk"
-    )[first : first + limit + 1]
+    decisions = Decision.objects.select_related("network", "network__type", "decided_by")
+    return page_of(decisions.order_by("-decided_at", "-pk"), page, limit)
 
 
 def case_history(network: Network):

@@ -212,7 +212,7 @@ class ChecklistStep:
 
 def checklist(network: Network, *, today: datetime.date | None = None) -> list[ChecklistStep]:
     """The steps from setup to conclusion for the network's type, each done or held open by a finding."""
-    open_findings = {f.code: f for f in all_findings(network, today=today) if f.blocks}
+    open_findings = _held_open(all_findings(network, today=today))
     return [
         ChecklistStep(
             step.code, step.code not in open_findings, open_findings.get(step.code), str(step.label)
@@ -226,9 +226,13 @@ def progress(network: Network, *, today: datetime.date | None = None) -> tuple[i
     return _progress(network, all_findings(network, today=today))
 
 
+def _held_open(every: list[Finding]) -> dict[str, Finding]:
+    """The blocking findings by code: a checklist step is done unless one with its code holds it open."""
+    return {f.code: f for f in every if f.blocks}
+
+
 def _progress(network: Network, every: list[Finding]) -> tuple[int, int]:
-    # A step is done unless a blocking finding with its code holds it open (as in `checklist`).
-    held_open = {f.code for f in every if f.blocks}
+    held_open = _held_open(every)
     steps = spec_for(network.type).checklist
     return sum(1 for step in steps if step.code not in held_open), len(steps)
 

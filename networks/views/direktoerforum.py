@@ -71,8 +71,7 @@ def dashboard(request):
     # The portfolio grows with every approval, so it comes a page at a time (one row more than
     # shown says whether there is a next page, without counting them all).
     number = page_number(request.GET.get("portefoelje"))
-    first = (number - 1) * PORTFOLIO_PAGE_SIZE
-    portfolio = list(selectors.direktoerforum_portfolio()[first : first + PORTFOLIO_PAGE_SIZE + 1])
+    portfolio = list(selectors.page_of(selectors.direktoerforum_portfolio(), number, PORTFOLIO_PAGE_SIZE))
     queue = list(selectors.direktoerforum_queue())
     # The dashboard shows findings and progress, not people: the rules' facts of the queue and the
     # portfolio together, by grouped queries.
@@ -109,8 +108,7 @@ def _concluded_portfolio(request) -> dict:
     """The dashboard's concluded innovation networks, newest first, a page at a time (?afsluttede=):
     two queries however many there are, the networks and their follow-ups."""
     number = page_number(request.GET.get("afsluttede"))
-    first = (number - 1) * CONCLUDED_PAGE_SIZE
-    concluded = list(selectors.direktoerforum_concluded()[first : first + CONCLUDED_PAGE_SIZE + 1])
+    concluded = list(selectors.page_of(selectors.direktoerforum_concluded(), number, CONCLUDED_PAGE_SIZE))
     today = timezone.localdate()
     return {
         "concluded": [
